@@ -1,0 +1,94 @@
+"""Split and dump YAML front matter: the one format shared by import (writes) and build (reads)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ssg.errors import SsgError
+
+# Known keys are written in this order, so the same post always gives the same bytes.
+KEY_ORDER = (
+    "title", "date", "updated", "slug", "url", "kind", "draft", "author", "categories", "tags",
+    "summary", "image", "aliases", "sticky", "format", "comments", "template", "salvaged",
+    "salvage_notes", "wordpress",
+)
+
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BaseDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+def _without_timestamps(resolvers: dict) -> dict:
+    # Dates stay strings in YAML; content.py parses them with their offset. PyYAML's own timestamp
+    # type drops offsets on some versions and turns bare dates into `date` objects.
+    return {
+        first: [(tag, regexp) for tag, regexp in entries if tag != "tag:yaml.org,2002:timestamp"]
+        for first, entries in resolvers.items()
+    }
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+    yaml_implicit_resolvers = _without_timestamps(_BaseLoader.yaml_implicit_resolvers)
+
+
+class _Dumper(_BaseDumper):  # type: ignore[misc,valid-type]
+    yaml_implicit_resolvers = _without_timestamps(_BaseDumper.yaml_implicit_resolvers)
+
+
+_FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*$")
+
+
+def split(text: str, path: Path | str) -> tuple[dict[str, Any], str]:
+    """Return (front matter, body) of a Markdown file; errors name the file and line."""
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != "---":
+        raise SsgError(
+            "no front matter: start the file with a '---' line, then YAML (title: ..., date: ...), "
+            "then another '---' line", path, 1)
+    for index in range(1, len(lines)):
+        if _FENCE.match(lines[index]):
+            break
+    else:
+        raise SsgError("front matter opened on line 1 is never closed: add a '---' line after it",
+                       path, 1)
+    yaml_text = "\n".join(lines[1:index])
+    try:
+        meta = yaml.load(yaml_text, Loader=_Loader) if yaml_text.strip() else {}
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 2 if mark is not None else 1  # +1 for 0-based, +1 for the opening '---'
+        problem = error.problem or error.context or "invalid YAML"
+        raise SsgError(f"front matter is not valid YAML: {problem}", path, line) from None
+    except yaml.YAMLError as error:
+        raise SsgError(f"front matter is not valid YAML: {error}", path, 1) from None
+    if not isinstance(meta, dict):
+        raise SsgError("front matter must be YAML keys and values (title: ...), not a "
+                       f"{type(meta).__name__}", path, 2)
+    body = "\n".join(lines[index + 1:])
+    return meta, body
+
+
+def key_line(text: str, key: str) -> int | None:
+    """The line number of a top-level front-matter key, for error messages."""
+    for number, line in enumerate(text.split("\n"), start=1):
+        if line.startswith(f"{key}:"):
+            return number
+        if number > 1 and _FENCE.match(line):
+            return None
+    return None
+
+
+def dump(meta: dict[str, Any], body: str) -> str:
+    """Front matter (known keys first, in a fixed order) and body as one Markdown file."""
+    ordered = {key: meta[key] for key in KEY_ORDER if key in meta}
+    ordered.update((key, value) for key, value in meta.items() if key not in ordered)
+    yaml_text = yaml.dump(ordered, Dumper=_Dumper, allow_unicode=True, sort_keys=False,
+                          default_flow_style=False, width=4096)
+    body = body.replace("\r\n", "\n")
+    if body and not body.endswith("\n"):
+        body += "\n"
+    return f"---\n{yaml_text}---\n{body}"

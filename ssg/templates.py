@@ -1,0 +1,59 @@
+"""Render stage: the Jinja2 environment: site templates/, then the chosen theme, then the built-in theme."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import jinja2
+
+from ssg import urls
+from ssg.config import Config
+from ssg.errors import SsgError
+
+_PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def builtin_theme_dir() -> Path:
+    """The default theme: inside the wheel when installed, at the repository top level in a checkout."""
+    for candidate in (_PACKAGE_DIR / "themes" / "default", _PACKAGE_DIR.parent / "themes" / "default"):
+        if (candidate / "templates").is_dir():
+            return candidate
+    raise SsgError("the default theme is missing from this installation; reinstall ssg", _PACKAGE_DIR)
+
+
+def theme_dirs(config: Config) -> list[Path]:
+    """Theme folders to search, most specific first: the site's chosen theme, then the built-in one."""
+    builtin = builtin_theme_dir()
+    chosen = config.root / "themes" / config.theme
+    if (chosen / "templates").is_dir() or (chosen / "static").is_dir():
+        return [chosen, builtin] if chosen.resolve() != builtin.resolve() else [builtin]
+    if config.theme == "default":
+        return [builtin]
+    raise SsgError(f"theme '{config.theme}' not found: create {chosen}/templates/ or set "
+                   "theme = \"default\"", config.root / "ssg.toml")
+
+
+def make_environment(config: Config) -> jinja2.Environment:
+    """Templates with autoescaping on, strict about undefined names, and the archive's URL helpers."""
+    search_path = [config.root / "templates"] + [theme / "templates" for theme in theme_dirs(config)]
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(path) for path in search_path if path.is_dir()]),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    environment.filters["href"] = lambda url: urls.href(config.base_path, url)
+    environment.filters["absolute"] = lambda url: urls.absolute_url(config.base_url, url)
+    environment.filters["date"] = format_date
+    environment.globals["config"] = config
+    return environment
+
+
+def format_date(value: datetime | None) -> str:
+    """'December 3, 2023': the way WordPress shows dates by default."""
+    if value is None:
+        return ""
+    return f"{value:%B} {value.day}, {value.year}"

@@ -1,0 +1,1 @@
+"""The converter: WordPress REST JSON (files, folders, or a live site) -> Markdown files with front matter."""
