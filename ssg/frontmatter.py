@@ -13,8 +13,8 @@ from ssg.errors import SsgError
 # Known keys are written in this order, so the same post always gives the same bytes.
 KEY_ORDER = (
     "title", "date", "updated", "slug", "url", "kind", "draft", "author", "categories", "tags",
-    "summary", "image", "aliases", "sticky", "format", "comments", "template", "salvaged",
-    "salvage_notes", "wordpress",
+    "summary", "image", "aliases", "sticky", "format", "comment_status", "template", "salvaged",
+    "salvage_notes", "wordpress", "comments",
 )
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import nh3
+
+# Embeds a WordPress site typically has; an iframe from any other host loses its src.
+EMBED_HOSTS = (
+    "youtube.com", "youtube-nocookie.com", "player.vimeo.com", "w.soundcloud.com", "open.spotify.com",
+    "embed.spotify.com", "www.dailymotion.com", "embed.ted.com", "player.twitch.tv", "clips.twitch.tv",
+    "www.slideshare.net", "archive.org", "bandcamp.com", "codepen.io", "www.google.com",
+    "maps.google.com", "calendar.google.com", "docs.google.com", "video.wordpress.com",
+    "videopress.com", "embed.podcasts.apple.com", "www.facebook.com", "www.instagram.com",
+    "platform.twitter.com", "www.tiktok.com", "www.reddit.com", "embed.reddit.com",
+    "player.simplecast.com", "www.mixcloud.com", "flickr.com", "embedr.flickr.com", "gist.github.com",
+)
 
 _TAGS = nh3.ALLOWED_TAGS | {
     "figure", "figcaption", "picture", "source", "video", "audio", "track", "section", "cite",
-    "dl", "dt", "dd", "details", "summary", "mark", "small", "sub", "sup", "time", "tfoot",
+    "dl", "dt", "dd", "details", "summary", "mark", "small", "sub", "sup", "time", "tfoot", "iframe",
 }
 _ATTRIBUTES = {
     **{tag: set(allowed) for tag, allowed in nh3.ALLOWED_ATTRIBUTES.items()},
@@ -17,11 +30,27 @@ _ATTRIBUTES = {
     "video": {"src", "poster", "controls", "width", "height", "loop", "muted", "preload", "playsinline"},
     "audio": {"src", "controls", "loop", "muted", "preload"},
     "track": {"src", "kind", "srclang", "label", "default"},
+    "iframe": {"src", "width", "height", "title", "allowfullscreen"},
     "time": {"datetime"},
     "ol": {"start", "reversed", "type"},
     "li": {"value"},
 }
 _URL_SCHEMES = {"http", "https", "mailto", "tel"}
+# Embedded players need script inside their own frame; the sandbox keeps them out of the archive's.
+_IFRAME_SANDBOX = "allow-scripts allow-same-origin allow-popups allow-presentation"
+
+
+def is_embed_host(url: str) -> bool:
+    """True for an https iframe src on one of the allow-listed embed hosts (or a subdomain)."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    return parts.scheme == "https" and any(host == h or host.endswith("." + h) for h in EMBED_HOSTS)
+
+
+def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
+    if tag == "iframe" and attribute == "src" and not is_embed_host(value):
+        return None
+    return value
 
 
 def sanitize_html(html: str) -> str:
@@ -31,6 +60,8 @@ def sanitize_html(html: str) -> str:
         tags=_TAGS,
         clean_content_tags={"script", "style"},
         attributes=_ATTRIBUTES,
+        attribute_filter=_filter_attribute,
+        set_tag_attribute_values={"iframe": {"sandbox": _IFRAME_SANDBOX, "loading": "lazy"}},
         url_schemes=_URL_SCHEMES,
         link_rel=None,  # content cannot set target=, so no rel is needed
         strip_comments=True,

@@ -1,0 +1,50 @@
+"""Post HTML is untrusted: nothing in it may run script in the archive."""
+
+from __future__ import annotations
+
+import pytest
+
+from ssg.sanitize import sanitize_html
+
+ATTACKS = [
+    '<script>alert(1)</script>',
+    '<img src="x" onerror="alert(1)">',
+    '<a href="javascript:alert(1)">x</a>',
+    '<a href="JaVaScRiPt:alert(1)">x</a>',
+    '<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">x</a>',
+    '<iframe src="javascript:alert(1)"></iframe>',
+    '<iframe src="https://evil.example/"></iframe>',
+    '<iframe srcdoc="<script>alert(1)</script>"></iframe>',
+    '<form action="https://evil.example/"><input name="password"></form>',
+    '<object data="x.swf"></object><embed src="x.swf">',
+    '<base href="https://evil.example/">',
+    '<meta http-equiv="refresh" content="0;url=https://evil.example/">',
+    '<svg onload="alert(1)"></svg>',
+    '<style>body{display:none}</style>',
+    '<div style="background:url(javascript:alert(1))">x</div>',
+]
+
+
+@pytest.mark.parametrize("attack", ATTACKS)
+def test_attacks_are_neutralised(attack):
+    cleaned = sanitize_html(attack).lower()
+    for danger in ("<script", "onerror", "onload", "javascript:", "data:text", "<form", "<input",
+                   "<object", "<embed", "<base", "<meta", "<svg", "<style", "srcdoc", "evil.example",
+                   "style="):
+        assert danger not in cleaned, (attack, cleaned)
+
+
+def test_allow_listed_embeds_are_kept_and_sandboxed():
+    cleaned = sanitize_html('<iframe src="https://www.youtube.com/embed/abc" width="560" allowfullscreen></iframe>')
+    assert 'src="https://www.youtube.com/embed/abc"' in cleaned
+    assert 'sandbox="allow-scripts allow-same-origin allow-popups allow-presentation"' in cleaned
+
+
+def test_media_and_structure_are_kept():
+    html = ('<figure><img src="/a.jpg" alt="A" srcset="/a-300.jpg 300w"><figcaption>Cap</figcaption></figure>'
+            '<video controls src="/v.mp4"></video><audio controls><source src="/a.mp3" type="audio/mpeg"></audio>'
+            '<table><tr><td colspan="2">x</td></tr></table>')
+    cleaned = sanitize_html(html)
+    for kept in ('alt="A"', 'srcset="/a-300.jpg 300w"', "<figcaption>Cap</figcaption>", 'src="/v.mp4"',
+                 'src="/a.mp3"', 'colspan="2"'):
+        assert kept in cleaned
