@@ -13,7 +13,7 @@ if [ ! -x .venv/bin/python ]; then
         rm -rf .venv
         echo "Installing Debian's python3-venv (needed for a virtual environment)..." >&2
         as_root apt-get update -qq
-        as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
+        as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq -o DPkg::Lock::Timeout=300 python3-venv >/dev/null
         python3 -m venv .venv
     fi
 fi
