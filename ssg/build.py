@@ -9,7 +9,8 @@ from pathlib import Path
 from ssg.config import load_config, validate_config
 from ssg.content import load_posts
 from ssg.output import check_output_dir, write_site
-from ssg.render import render_site
+from ssg.render import render_bodies, render_site
+from ssg.search import build_search
 from ssg.site import resolve_site
 
 log = logging.getLogger(__name__)
@@ -40,6 +41,7 @@ def build(root: Path, out: Path | None = None, base_url: str | None = None,
     site = resolve_site(config, documents)
 
     # Then produce every file in memory, and only then touch the disk.
-    outputs = render_site(site)
+    bodies = render_bodies(site)
+    outputs = render_site(site, bodies) + build_search(site, bodies)
     write_site(outputs, out)
     return BuildReport(output_dir=out, posts=len(site.posts), pages=len(site.pages), files=len(outputs))

@@ -26,6 +26,7 @@ class Config:
     theme: str = "default"
     per_page: int = 10
     description: str = ""
+    search: bool = True
     extra: dict = field(default_factory=dict)
 
     @property
@@ -35,6 +36,11 @@ class Config:
     @property
     def output_dir(self) -> Path:
         return self.root / "public"
+
+    @property
+    def cache_dir(self) -> Path:
+        """Where builds keep what they can reuse next time (git-ignored)."""
+        return self.root / ".ssg-cache"
 
     @property
     def base_path(self) -> str:
@@ -47,7 +53,8 @@ class Config:
         return zoneinfo.ZoneInfo(self.timezone)
 
 
-_TYPES = {"str": (str, "text in quotes"), "int": (int, "a whole number"), "dict": (dict, "a table")}
+_TYPES = {"str": (str, "text in quotes"), "int": (int, "a whole number"), "dict": (dict, "a table"),
+          "bool": (bool, "true or false")}
 _SETTABLE = {f.name: f for f in fields(Config) if f.name != "root"}
 
 
@@ -77,7 +84,7 @@ def config_from_dict(data: dict, root: Path, path: Path) -> Config:
     for name, spec in _SETTABLE.items():
         value = getattr(config, name)
         expected, described = _TYPES[str(spec.type)]
-        if not isinstance(value, expected) or isinstance(value, bool):
+        if not isinstance(value, expected) or (isinstance(value, bool) and expected is not bool):
             raise SsgError(f"'{name}' must be {described}, not {value!r}", path)
     validate_config(config, path)
     return config

@@ -28,11 +28,15 @@ class Output:
     content: bytes
 
 
-def render_site(site: Site) -> list[Output]:
+def render_bodies(site: Site) -> dict[str, str]:
+    """The safe HTML of every post and page body, by URL: pages and the search index share it."""
+    parser = make_markdown()
+    return {post.url: render_markdown(parser, post.body) for post in site.posts + site.pages}
+
+
+def render_site(site: Site, bodies: dict[str, str]) -> list[Output]:
     """Every generated file of the archive, in a stable order."""
     environment = make_environment(site.config)
-    parser = make_markdown()
-    bodies = {post.url: render_markdown(parser, post.body) for post in site.posts + site.pages}
     outputs = []
     for post in site.posts + site.pages:
         neighbours = site.neighbours.get(post.url)

@@ -49,6 +49,7 @@ def make_environment(config: Config) -> jinja2.Environment:
     environment.filters["absolute"] = lambda url: urls.absolute_url(config.base_url, url)
     environment.filters["date"] = format_date
     environment.globals["config"] = config
+    environment.globals["search_url"] = urls.SEARCH_PAGE
     return environment
 
 

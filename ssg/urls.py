@@ -12,6 +12,11 @@ from urllib.parse import quote, unquote, urlsplit
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 MAX_SEGMENT_BYTES = 255  # what ext4, APFS and NTFS allow for one file name
 
+SEARCH_PAGE = "/search/"  # where WordPress's own pretty search URLs live (/search/<words>/)
+# The search index. No WordPress slug starts with an underscore; older index shards go in
+# numbered folders under it (/_pagefind/1/, /_pagefind/2/, ...).
+SEARCH_INDEX = "/_pagefind/"
+
 
 def check_url(url: str) -> str:
     """Normalise a site path from front matter ('/a/b/'), or raise ValueError saying what is wrong."""
@@ -36,6 +41,11 @@ def check_url(url: str) -> str:
 def _is_file_name(segment: str) -> bool:
     # WordPress permalinks such as /%postname%.html name a file, not a folder.
     return segment.lower().endswith((".html", ".htm", ".xml", ".txt", ".json"))
+
+
+def search_shard_url(number: int) -> str:
+    """The folder of one search index shard: the newest (0) holds Pagefind's scripts too."""
+    return SEARCH_INDEX if number == 0 else f"{SEARCH_INDEX}{number}/"
 
 
 def output_path(url: str) -> PurePosixPath:

@@ -1,0 +1,337 @@
+"""Extra output: the search page and its Pagefind index, fed from the bodies the build already rendered.
+
+Each post and page becomes a Pagefind custom record (its body as text, with title, date, author,
+categories, tags and image), so no page is parsed again. Archives over SHARD_POSTS posts are split
+into date-ordered shards, indexed two at a time and merged in the browser; a shard whose records
+did not change is taken from .ssg-cache/search/ instead of being indexed again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import hashlib
+import html
+import json
+import logging
+import os
+import shutil
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from datetime import timezone
+from importlib import metadata
+from pathlib import Path, PurePosixPath
+
+import nh3
+
+from ssg import urls
+from ssg.config import Config
+from ssg.content import Post
+from ssg.errors import SsgError
+from ssg.render import Output, render_page
+from ssg.site import Site
+from ssg.templates import format_date, make_environment
+
+try:
+    from pagefind.service import PagefindService, get_executable
+except ImportError:  # reported by find_pagefind() as one line, and only when search is on
+    PagefindService, get_executable = object, None
+
+log = logging.getLogger(__name__)
+
+# Pagefind holds a whole index in memory while it builds it: about 0.4 GB for 1,000 posts of
+# 600 words. Shards of this size, two at a time, keep a 10,000-post archive under 1 GB and use
+# both cores; past MAX_SHARDS shards grow instead, since each one costs a visitor two requests.
+SHARD_POSTS = 1000
+MAX_SHARDS = 32
+PARALLEL = 2
+INSTALL_HINT = "pip install 'pagefind[bin]'"
+TAG_CHOICES = 500  # the search page lists this many of the most used tags; any tag works in a URL
+CACHE_FORMAT = "1"
+ANSWER_LIMIT = 2**30  # the largest answer read from Pagefind: get_files sends a shard's index at once
+
+# What the browser needs from Pagefind's output; the UI bundles and playground are left out.
+_INDEX_PARTS = ("pagefind-entry.json", "index", "fragment", "filter")
+_SCRIPTS = ("pagefind.js", "pagefind-worker.js")
+
+
+@dataclass(slots=True)
+class SearchRecord:
+    """What the index holds about one post or page; every field is plain text, escaped when shown."""
+
+    url: str  # the site path, percent-encoded, without the base path
+    title: str
+    text: str
+    date: str = ""  # as the theme shows it: "December 3, 2023"
+    sort_date: str = ""  # UTC, ISO 8601, so that string order is time order
+    year: str = ""
+    author: str = ""
+    categories: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    image: str = ""  # the site path of a local image: the search page asks no other host
+    image_alt: str = ""
+
+
+@dataclass(slots=True)
+class FilterChoice:
+    """One option of a filter on the search page."""
+
+    value: str
+    label: str
+    count: int
+
+
+def build_search(site: Site, bodies: dict[str, str]) -> list[Output]:
+    """The search page and its index, or nothing when ssg.toml says `search = false`."""
+    if not site.config.search:
+        return []
+    check_search_urls(site.posts + site.pages)
+    records = make_records(site.posts + site.pages, bodies)
+    shards = plan_shards(records)
+    folders = index_shards(site.config, shards)
+    outputs = [render_search_page(site.config, records, [folder.name for folder in folders])]
+    for number, folder in enumerate(folders):
+        outputs += shard_outputs(folder, number)
+    return outputs
+
+
+def check_search_urls(documents: list[Post]) -> None:
+    """The search page and index need their addresses; a post that has one must move."""
+    for document in documents:
+        if document.url == urls.SEARCH_PAGE or document.url.startswith(urls.SEARCH_INDEX):
+            raise SsgError(f"this file's url {document.url} is where the search page or index goes; "
+                           "change its 'url', or set search = false in ssg.toml", document.source)
+
+
+def make_records(documents: list[Post], bodies: dict[str, str]) -> list[SearchRecord]:
+    """One record per post or page, from its rendered (already sanitized) body."""
+    return [make_record(document, bodies[document.url]) for document in documents]
+
+
+def make_record(post: Post, body_html: str) -> SearchRecord:
+    """A post as plain text and metadata; nothing in it is trusted as markup."""
+    image, image_alt = local_image(post.image)
+    return SearchRecord(
+        url=urls.href("/", post.url),
+        title=post.title,
+        text=" ".join(html.unescape(nh3.clean(body_html, tags=set())).split()),
+        date=format_date(post.date),
+        sort_date=post.date.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ") if post.date else "",
+        year=f"{post.date:%Y}" if post.date else "",
+        author=post.author or "",
+        categories=category_paths(post.categories),
+        tags=list(dict.fromkeys(post.tags)),
+        image=image,
+        image_alt=image_alt,
+    )
+
+
+def category_paths(categories: list[str]) -> list[str]:
+    """Each category with its ancestors, as WordPress lists a child's posts under its parent too."""
+    paths: dict[str, None] = {}
+    for category in categories:
+        segments = [segment for segment in category.split("/") if segment]
+        for depth in range(1, len(segments) + 1):
+            paths["/".join(segments[:depth])] = None
+    return list(paths)
+
+
+def local_image(image: object) -> tuple[str, str]:
+    """The featured image as (site path, alt text) when it is served by the archive itself."""
+    source, alt = (image.get("src"), image.get("alt")) if isinstance(image, dict) else (image, "")
+    if not isinstance(source, str) or not source.startswith("/") or source.startswith("//"):
+        return "", ""
+    return urls.href("/", source), alt if isinstance(alt, str) else ""
+
+
+def plan_shards(records: list[SearchRecord]) -> list[list[SearchRecord]]:
+    """Date-ordered shards, newest first; cut from the oldest so that new posts change only the newest."""
+    ordered = sorted(records, key=lambda record: (record.sort_date, record.url))
+    size = max(SHARD_POSTS, -(-len(ordered) // MAX_SHARDS))
+    return [ordered[start:start + size] for start in range(0, len(ordered), size)][::-1]
+
+
+def shard_key(records: list[SearchRecord], language: str) -> str:
+    """A name for a shard's index that changes whenever anything Pagefind would be given changes."""
+    digest = hashlib.sha256(json.dumps([CACHE_FORMAT, pagefind_version(), language]).encode())
+    for record in records:
+        digest.update(json.dumps(asdict(record), ensure_ascii=False, sort_keys=True).encode())
+        digest.update(b"\n")
+    return digest.hexdigest()[:20]
+
+
+def pagefind_version() -> str:
+    for distribution in ("pagefind_bin", "pagefind_bin_extended", "pagefind"):
+        try:
+            return f"{distribution} {metadata.version(distribution)}"
+        except metadata.PackageNotFoundError:
+            continue
+    return "unknown"
+
+
+def index_language(config: Config) -> str:
+    """Pagefind's language code (ISO 639-1) for the site's `language`: its stemmer and its wasm."""
+    return config.language.split("-")[0].lower() or "en"
+
+
+def index_shards(config: Config, shards: list[list[SearchRecord]]) -> list[Path]:
+    """The cached index folder of every shard, indexing with Pagefind only those not cached yet."""
+    cache = config.cache_dir / "search"
+    language = index_language(config)
+    folders = [cache / shard_key(shard, language) for shard in shards]
+    missing = [(shard, folder) for shard, folder in zip(shards, folders) if not folder.is_dir()]
+    if missing:
+        find_pagefind()
+        cache.mkdir(parents=True, exist_ok=True)
+        posts = sum(len(shard) for shard, _ in missing)
+        log.info("indexing %d posts for search in %d shard(s)", posts, len(missing))
+        asyncio.run(_index_all(missing, language))
+    else:
+        log.info("search index unchanged: nothing to index")
+    for stale in sorted(cache.iterdir()) if cache.is_dir() else []:
+        if stale not in folders:
+            shutil.rmtree(stale, ignore_errors=True)
+    return folders
+
+
+def find_pagefind() -> Path:
+    """The Pagefind binary, or a one-line error that says how to install it."""
+    try:
+        binary = get_executable() if get_executable else None
+    except (OSError, ImportError):
+        binary = None
+    if binary is None or not Path(binary).is_file():
+        raise SsgError(f"search needs the Pagefind binary, which is missing: install it with "
+                       f"`{INSTALL_HINT}`, or set search = false in ssg.toml")
+    return Path(binary)
+
+
+async def _index_all(jobs: list[tuple[list[SearchRecord], Path]], language: str) -> None:
+    slots = asyncio.Semaphore(PARALLEL)
+
+    async def index_one(records: list[SearchRecord], folder: Path) -> None:
+        async with slots:
+            await _index_shard(records, language, folder)
+
+    await asyncio.gather(*(index_one(records, folder) for records, folder in jobs))
+
+
+async def _index_shard(records: list[SearchRecord], language: str, folder: Path) -> None:
+    """Index one shard with its own Pagefind process and keep what the browser needs in `folder`."""
+    service = await _PagefindService().launch()
+    try:
+        index = await service.create_index({"force_language": language})
+        for record in records:  # one at a time: page order, and so the output, stays the same
+            try:
+                await index.add_custom_record(**pagefind_record(record, language))
+            except RuntimeError as error:
+                raise SsgError(f"Pagefind could not index the post at {record.url}: {error}") from None
+        # In memory: Pagefind's service answers write_files before its writes are flushed.
+        files = {file["path"]: file["content"] for file in await index.get_files()}
+    finally:
+        await service.close()
+    store_shard(files, folder)
+
+
+def pagefind_record(record: SearchRecord, language: str) -> dict:
+    """The arguments of Pagefind's add_custom_record for one record."""
+    meta = {"title": record.title or "(untitled)", "date": record.date, "author": record.author,
+            "image": record.image, "image_alt": record.image_alt}
+    filters = {"category": record.categories, "tag": record.tags,
+               "author": [record.author] if record.author else [], "year": [record.year] if record.year else []}
+    return {
+        "url": record.url,
+        "content": record.text,
+        "language": language,
+        "meta": {key: value for key, value in meta.items() if value},
+        "filters": {key: values for key, values in filters.items() if values},
+        "sort": {"date": record.sort_date},
+    }
+
+
+def store_shard(files: dict[str, bytes], folder: Path) -> None:
+    """Keep the index, the scripts and the wasm it uses (not Pagefind's own UI); the folder appears whole."""
+    entry = json.loads(files["pagefind-entry.json"])
+    wasm = {f"wasm.{language['wasm'] or 'unknown'}.pagefind" for language in entry["languages"].values()}
+    staging = folder.with_name(f"{folder.name}.building-{os.getpid()}")
+    shutil.rmtree(staging, ignore_errors=True)
+    for name, content in sorted(files.items()):
+        path = PurePosixPath(name)
+        if path.parts[0] in _INDEX_PARTS or name in _SCRIPTS or name in wasm or path.suffix == ".pf_meta":
+            target = staging.joinpath(*path.parts)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content)
+    staging.rename(folder)
+
+
+class _PagefindService(PagefindService):  # type: ignore[misc, valid-type]
+    """Pagefind's Python service, reading each answer as soon as it arrives.
+
+    The package's reader sleeps 0.1 s before every answer (Pagefind issue #976), which would make
+    10,000 posts take 17 minutes, and its 2 MiB line limit is too small for get_files; this one
+    also fails every waiting call, instead of hanging, if Pagefind stops.
+    """
+
+    async def launch(self) -> _PagefindService:
+        # As the package's launch, with room for get_files' answer: a whole shard, in base64.
+        self._backend = await asyncio.create_subprocess_exec(
+            self._bin, "--service", stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.DEVNULL, limit=ANSWER_LIMIT)
+        self._poll_task = self._loop.create_task(self._wait_for_responses())
+        return self
+
+    async def _wait_for_responses(self) -> None:
+        assert self._backend.stdout is not None
+        try:
+            while True:
+                answer = json.loads(base64.b64decode((await self._backend.stdout.readuntil(b","))[:-1]))
+                waiting = self._responses.pop(answer.get("message_id"), None)
+                if waiting is None or waiting.done():
+                    continue
+                payload = answer["payload"]
+                if payload["type"] == "Error":
+                    waiting.set_exception(RuntimeError(payload["message"]))
+                else:
+                    waiting.set_result(payload)
+        except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, ValueError, KeyError) as error:
+            for waiting in self._responses.values():
+                if not waiting.done():
+                    waiting.set_exception(RuntimeError(f"Pagefind stopped answering ({error})"))
+            self._responses.clear()
+
+
+def shard_outputs(folder: Path, number: int) -> list[Output]:
+    """The files of one cached shard, placed in its folder of the site; only the newest carries the scripts."""
+    target = urls.output_path(urls.search_shard_url(number)).parent
+    outputs = []
+    for path in sorted(folder.rglob("*")):
+        if not path.is_file():
+            continue
+        relative = PurePosixPath(path.relative_to(folder).as_posix())
+        if number > 0 and (relative.name in _SCRIPTS or relative.name.startswith("wasm.")):
+            continue  # merged shards use the newest shard's scripts and wasm
+        outputs.append(Output(target / relative, path.read_bytes()))
+    return outputs
+
+
+def render_search_page(config: Config, records: list[SearchRecord], shard_keys: list[str]) -> Output:
+    """The search page: the form, the filters with every choice the index has, and where the shards are."""
+    return render_page(make_environment(config), urls.SEARCH_PAGE, "search.html", {
+        "index_url": urls.SEARCH_INDEX,
+        "shard_keys": shard_keys,
+        "filters": [
+            ("category", "Category", choices((c for r in records for c in r.categories),
+                                             label=lambda value: value.replace("/", " › "))),
+            ("tag", "Tag", choices((t for r in records for t in r.tags), limit=TAG_CHOICES)),
+            ("author", "Author", choices(r.author for r in records if r.author)),
+            ("year", "Year", choices((r.year for r in records if r.year), newest_first=True)),
+        ],
+    })
+
+
+def choices(values, label=str, limit: int | None = None, newest_first: bool = False) -> list[FilterChoice]:
+    """The options of one filter, with how many posts each has, in name order."""
+    counts = Counter(values)
+    kept = [value for value, _ in counts.most_common(limit)] if limit else list(counts)
+    kept.sort(key=lambda value: value.casefold(), reverse=newest_first)
+    return [FilterChoice(value, label(value), counts[value]) for value in kept]
