@@ -28,6 +28,7 @@ from ssg import urls
 from ssg.config import Config
 from ssg.content import Post
 from ssg.errors import SsgError
+from ssg.pagefind_files import canonical_index
 from ssg.render import Output, render_page
 from ssg.site import Site
 from ssg.templates import format_date, make_environment
@@ -230,7 +231,7 @@ async def _index_shard(records: list[SearchRecord], language: str, folder: Path)
         files = {file["path"]: file["content"] for file in await index.get_files()}
     finally:
         await service.close()
-    store_shard(files, folder)
+    store_shard(canonical_index(files), folder)
 
 
 def pagefind_record(record: SearchRecord, language: str) -> dict:

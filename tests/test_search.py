@@ -1,0 +1,178 @@
+"""Search: records from posts, shards, the cache, `search = false`, and the index a build writes."""
+
+from __future__ import annotations
+
+import filecmp
+import json
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import html5lib
+import pytest
+
+from ssg import search
+from ssg.build import build
+from ssg.content import Post
+from ssg.errors import SsgError
+
+from conftest import write_post
+from searchsite import write_search_site
+
+
+def post(**fields) -> Post:
+    return Post(source=Path("content/x.md"), title=fields.pop("title", "A post"), body="", **fields)
+
+
+@pytest.fixture
+def site(new_site) -> Path:
+    return write_search_site(new_site)
+
+
+def test_a_record_is_the_body_as_text_with_its_metadata():
+    record = search.make_record(
+        post(url="/2021/05/café/", date=datetime(2021, 5, 4, 10, tzinfo=timezone(timedelta(hours=1))),
+             author="Ada", categories=["Travel/Coast/Cliffs", "Travel"], tags=["walks", "walks"],
+             image={"src": "/wp-content/uploads/a b.jpg", "alt": "Cliffs"}),
+        "<h2>Fog &amp; light</h2>\n<p>The <em>beam</em> turns.</p>\n")
+    assert record.text == "Fog & light The beam turns."
+    assert record.url == "/2021/05/caf%C3%A9/"
+    assert (record.date, record.sort_date, record.year) == ("May 4, 2021", "2021-05-04T09:00:00Z", "2021")
+    assert record.categories == ["Travel", "Travel/Coast", "Travel/Coast/Cliffs"]
+    assert record.tags == ["walks"]
+    assert (record.image, record.image_alt) == ("/wp-content/uploads/a%20b.jpg", "Cliffs")
+
+
+@pytest.mark.parametrize("image", [
+    {"src": "https://old.example.org/a.jpg"}, {"src": "//old.example.org/a.jpg"}, {"alt": "no src"}, 42,
+])
+def test_only_images_the_archive_serves_are_shown_in_results(image):
+    assert search.local_image(image) == ("", "")
+
+
+def test_pagefind_gets_filters_for_category_tag_author_and_year_and_a_date_to_sort_by():
+    record = search.make_record(post(url="/p/", date=datetime(2023, 3, 20, tzinfo=timezone.utc),
+                                     author="Ada", categories=["News"], tags=["x"]), "<p>Text</p>")
+    arguments = search.pagefind_record(record, "en")
+    assert arguments["filters"] == {"category": ["News"], "tag": ["x"], "author": ["Ada"], "year": ["2023"]}
+    assert arguments["sort"] == {"date": "2023-03-20T00:00:00Z"}
+    assert arguments["meta"] == {"title": "A post", "date": "March 20, 2023", "author": "Ada"}
+    assert arguments["content"] == "Text"
+
+
+def test_shards_are_date_ranges_cut_from_the_oldest(monkeypatch):
+    monkeypatch.setattr(search, "SHARD_POSTS", 2)
+    records = [search.SearchRecord(url=f"/{n}/", title="", text="", sort_date=f"20{n:02d}") for n in range(5)]
+    shards = search.plan_shards(list(reversed(records)))
+    assert [[r.url for r in shard] for shard in shards] == [["/4/"], ["/2/", "/3/"], ["/0/", "/1/"]]
+
+
+def test_very_large_archives_get_bigger_shards_rather_than_more(monkeypatch):
+    monkeypatch.setattr(search, "SHARD_POSTS", 2)
+    monkeypatch.setattr(search, "MAX_SHARDS", 3)
+    records = [search.SearchRecord(url=f"/{n}/", title="", text="", sort_date=f"{n:04d}") for n in range(10)]
+    assert [len(shard) for shard in search.plan_shards(records)] == [2, 4, 4]
+
+
+def test_a_build_writes_the_index_and_a_search_page_linked_from_every_page(site):
+    build(site, base_url="https://user.github.io/repo/")
+    public = site / "public"
+    entry = json.loads((public / "_pagefind/pagefind-entry.json").read_text())
+    assert entry["languages"]["en"]["page_count"] == 5
+    assert (public / "_pagefind/pagefind.js").is_file() and (public / "_pagefind/wasm.en.pagefind").is_file()
+    assert not list(public.glob("_pagefind/pagefind-ui*")), "Pagefind's own UI is not shipped"
+    page = (public / "search/index.html").read_text(encoding="utf-8")
+    assert 'data-index="/repo/_pagefind/"' in page and 'data-base="/repo/"' in page
+    assert '<option value="Travel/Coast/Cliffs">Travel › Coast › Cliffs (1)</option>' in page
+    assert '<option value="Ada Keeper">Ada Keeper (2)</option>' in page
+    assert '<option value="&lt;' not in page and "<img src=x" not in page
+    html5lib.HTMLParser(strict=True, namespaceHTMLElements=False).parse(page)
+    for html in public.rglob("*.html"):
+        if html.parent.name != "search":  # the search page has its own form instead
+            assert 'role="search" action="/repo/search/"' in html.read_text(encoding="utf-8"), html
+
+
+def test_search_false_turns_it_all_off(site):
+    (site / "ssg.toml").write_text((site / "ssg.toml").read_text() + "search = false\n")
+    build(site)
+    public = site / "public"
+    assert not (public / "_pagefind").exists() and not (public / "search").exists()
+    assert "search-box" not in (public / "index.html").read_text(encoding="utf-8")
+
+
+def test_search_must_be_true_or_false(site, run_ssg):
+    (site / "ssg.toml").write_text((site / "ssg.toml").read_text() + 'search = "no"\n')
+    code, _, err = run_ssg("build", "--site", site)
+    assert code == 1 and "'search' must be true or false" in err
+
+
+def test_a_missing_pagefind_binary_is_one_line_that_says_how_to_install_it(site, run_ssg, monkeypatch):
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(site / "no-such-pagefind"))
+    code, out, err = run_ssg("build", "--site", site)
+    assert code == 1 and out == ""
+    assert err.count("\n") == 1 and "pip install 'pagefind[bin]'" in err and "search = false" in err
+    assert not (site / "public").exists()
+
+
+def test_when_nothing_changed_the_index_is_not_rebuilt(site, monkeypatch):
+    build(site)
+    first = sorted(p.name for p in (site / ".ssg-cache/search").iterdir())
+    # Without a Pagefind binary, the second build can only succeed from the cache.
+    monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(site / "no-such-pagefind"))
+    build(site)
+    assert (site / "public/_pagefind/pagefind-entry.json").is_file()
+    # A changed post means indexing again, and the old shard leaves the cache.
+    write_post(site, "posts/2023/03/night.md", "---\ntitle: Changed\ndate: 2023-03-20\n---\nNew words.\n")
+    with pytest.raises(SsgError, match="Pagefind binary"):
+        build(site)
+    monkeypatch.delenv("PAGEFIND_BINARY_PATH")
+    build(site)
+    assert sorted(p.name for p in (site / ".ssg-cache/search").iterdir()) != first
+    assert len(list((site / ".ssg-cache/search").iterdir())) == 1
+
+
+def test_only_the_changed_shard_is_indexed_again(site, monkeypatch):
+    monkeypatch.setattr(search, "SHARD_POSTS", 2)
+    build(site)
+    before = {p.name for p in (site / ".ssg-cache/search").iterdir()}
+    write_post(site, "posts/2023/04/evil.md", "---\ntitle: Tamed\ndate: 2023-04-01\n---\nCalm.\n")
+    build(site)
+    after = {p.name for p in (site / ".ssg-cache/search").iterdir()}
+    assert len(before) == len(after) == 3 and len(before & after) == 2
+
+
+def test_the_index_is_the_same_bytes_when_built_again_from_scratch(site, tmp_path, monkeypatch):
+    monkeypatch.setattr(search, "SHARD_POSTS", 2)
+    build(site, out=tmp_path / "one")
+    for cached in (site / ".ssg-cache/search").iterdir():
+        for path in sorted(cached.rglob("*"), reverse=True):
+            path.unlink() if path.is_file() else path.rmdir()
+        cached.rmdir()
+    build(site, out=tmp_path / "two")
+    comparison = filecmp.dircmp(tmp_path / "one", tmp_path / "two")
+    assert not comparison.diff_files and not comparison.left_only and not comparison.right_only
+    assert all(filecmp.cmp(a, tmp_path / "two" / a.relative_to(tmp_path / "one"), shallow=False)
+               for a in (tmp_path / "one").rglob("*") if a.is_file())
+
+
+def test_older_shards_share_the_newest_shards_scripts(site, monkeypatch):
+    monkeypatch.setattr(search, "SHARD_POSTS", 2)
+    build(site)
+    index = site / "public/_pagefind"
+    assert sorted(p.name for p in index.iterdir() if p.is_dir()) == ["1", "2", "filter", "fragment", "index"]
+    assert not list(index.glob("[12]/*.js")) and not list(index.glob("[12]/wasm.*"))
+    assert (index / "1/pagefind-entry.json").is_file()
+    page = (site / "public/search/index.html").read_text(encoding="utf-8")
+    assert len(page.split('data-shards="')[1].split('"')[0].split()) == 3
+
+
+def test_a_post_at_the_search_page_address_is_an_error_naming_it(site):
+    path = write_post(site, "posts/search.md", "---\ntitle: Search\ndate: 2020-01-01\nurl: /search/\n---\n")
+    with pytest.raises(SsgError, match="where the search page") as error:
+        build(site)
+    assert error.value.path == path
+
+
+def test_an_empty_site_gets_a_search_page_and_no_index(new_site):
+    build(new_site)
+    page = (new_site / "public/search/index.html").read_text(encoding="utf-8")
+    assert 'data-shards=""' in page and not (new_site / "public/_pagefind").exists()
