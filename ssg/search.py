@@ -17,6 +17,8 @@ import logging
 import os
 import shutil
 from collections import Counter
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import timezone
 from importlib import metadata
@@ -186,13 +188,23 @@ def index_shards(config: Config, shards: list[list[SearchRecord]]) -> list[Path]
         cache.mkdir(parents=True, exist_ok=True)
         posts = sum(len(shard) for shard, _ in missing)
         log.info("indexing %d posts for search in %d shard(s)", posts, len(missing))
-        asyncio.run(_index_all(missing, language))
+        run_coroutine(_index_all(missing, language))
     else:
         log.info("search index unchanged: nothing to index")
     for stale in sorted(cache.iterdir()) if cache.is_dir() else []:
         if stale not in folders:
             shutil.rmtree(stale, ignore_errors=True)
     return folders
+
+
+def run_coroutine(coroutine: Coroutine) -> None:
+    """asyncio.run, also from a thread whose event loop is already running (a preview server, a test browser)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)  # the usual case: Ctrl-C cancels the indexing cleanly
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, coroutine).result()
 
 
 def find_pagefind() -> Path:

@@ -189,5 +189,5 @@ root.addEventListener("keydown", (event) => {
 });
 
 restoreState();
+query.focus(); // from the header's box or a shared link, the next key refines the search or goes down to the results
 if (query.value || filterFields.some((field) => field.value)) search();
-else query.focus();
