@@ -1,21 +1,23 @@
 """Extra output: the search page and its Pagefind index, fed from the bodies the build already rendered.
 
 Each post and page becomes a Pagefind custom record (its body as text, with title, date, author,
-categories, tags and image), so no page is parsed again. Archives over SHARD_POSTS posts are split
-into date-ordered shards, indexed two at a time and merged in the browser; a shard whose records
-did not change is taken from .ssg-cache/search/ instead of being indexed again.
+categories, tags and image), so no page is parsed again. Large archives are split into
+date-ordered shards, indexed two at a time and merged in the browser; a shard whose records did
+not change is taken from .ssg-cache/search/ instead of being indexed again.
 """
 
 from __future__ import annotations
 
 import asyncio
 import base64
+import gzip
 import hashlib
 import html
 import json
 import logging
 import os
 import shutil
+import zlib
 from collections import Counter
 from collections.abc import Coroutine
 from concurrent.futures import ThreadPoolExecutor
@@ -42,19 +44,20 @@ except ImportError:  # reported by find_pagefind() as one line, and only when se
 
 log = logging.getLogger(__name__)
 
-# Pagefind holds a whole index in memory while it builds it: about 0.4 GB for 1,000 posts of
-# 600 words. Shards of this size, two at a time, keep a 10,000-post archive under 1 GB and use
-# both cores; past MAX_SHARDS shards grow instead, since each one costs a visitor two requests.
-SHARD_POSTS = 1000
+# Pagefind holds a whole index in memory while it builds it: about 0.7 kB per word indexed.
+# Shards of WORDS_PER_SHARD words, two at a time, keep indexing under 1 GB and use both cores;
+# past MAX_SHARDS shards grow instead, since each costs a visitor a request or two per query.
+WORDS_PER_SHARD = 450_000
 MAX_SHARDS = 32
 PARALLEL = 2
 INSTALL_HINT = "pip install 'pagefind[bin]'"
 TAG_CHOICES = 500  # the search page lists this many of the most used tags; any tag works in a URL
 CACHE_FORMAT = "1"
-ANSWER_LIMIT = 2**30  # the largest answer read from Pagefind: get_files sends a shard's index at once
+ANSWER_LIMIT = 2**24  # the largest answer read from Pagefind: get_files' scripts and wasm
+WRITE_CHECKS = 500  # times 20 ms: how long to wait for Pagefind's last writes to land
 
 # What the browser needs from Pagefind's output; the UI bundles and playground are left out.
-_INDEX_PARTS = ("pagefind-entry.json", "index", "fragment", "filter")
+_INDEX_PARTS = ("index", "fragment", "filter")
 _SCRIPTS = ("pagefind.js", "pagefind-worker.js")
 
 
@@ -91,10 +94,12 @@ def build_search(site: Site, bodies: dict[str, str]) -> list[Output]:
     check_search_urls(site.posts + site.pages)
     records = make_records(site.posts + site.pages, bodies)
     shards = plan_shards(records)
-    folders = index_shards(site.config, shards)
+    scripts, folders = index_shards(site.config, shards)
     outputs = [render_search_page(site.config, records, [folder.name for folder in folders])]
+    if scripts:  # the newest shard's folder; older shards are merged into it in the browser
+        outputs += folder_outputs(scripts, urls.search_shard_url(0))
     for number, folder in enumerate(folders):
-        outputs += shard_outputs(folder, number)
+        outputs += folder_outputs(folder, urls.search_shard_url(number))
     return outputs
 
 
@@ -150,8 +155,14 @@ def local_image(image: object) -> tuple[str, str]:
 def plan_shards(records: list[SearchRecord]) -> list[list[SearchRecord]]:
     """Date-ordered shards, newest first; cut from the oldest so that new posts change only the newest."""
     ordered = sorted(records, key=lambda record: (record.sort_date, record.url))
-    size = max(SHARD_POSTS, -(-len(ordered) // MAX_SHARDS))
+    size = max(shard_size(ordered), -(-len(ordered) // MAX_SHARDS))
     return [ordered[start:start + size] for start in range(0, len(ordered), size)][::-1]
+
+
+def shard_size(records: list[SearchRecord]) -> int:
+    """Posts per shard for this archive's average post length, in hundreds so that edits rarely move it."""
+    words = sum(record.text.count(" ") + 1 for record in records) or 1
+    return max(100, int(WORDS_PER_SHARD * max(len(records), 1) / words) // 100 * 100)
 
 
 def shard_key(records: list[SearchRecord], language: str) -> str:
@@ -177,24 +188,25 @@ def index_language(config: Config) -> str:
     return config.language.split("-")[0].lower() or "en"
 
 
-def index_shards(config: Config, shards: list[list[SearchRecord]]) -> list[Path]:
-    """The cached index folder of every shard, indexing with Pagefind only those not cached yet."""
+def index_shards(config: Config, shards: list[list[SearchRecord]]) -> tuple[Path | None, list[Path]]:
+    """Pagefind's scripts and the index folder of every shard, indexing only the shards not cached yet."""
     cache = config.cache_dir / "search"
     language = index_language(config)
     folders = [cache / shard_key(shard, language) for shard in shards]
+    scripts = cache / f"scripts-{shard_key([], language)}" if shards else None
     missing = [(shard, folder) for shard, folder in zip(shards, folders) if not folder.is_dir()]
-    if missing:
+    if missing or scripts and not scripts.is_dir():
         find_pagefind()
         cache.mkdir(parents=True, exist_ok=True)
-        posts = sum(len(shard) for shard, _ in missing)
-        log.info("indexing %d posts for search in %d shard(s)", posts, len(missing))
-        run_coroutine(_index_all(missing, language))
+        log.info("indexing %d posts for search in %d shard(s)", sum(len(shard) for shard, _ in missing),
+                 len(missing))
+        run_coroutine(_index_all(missing, language, scripts))
     else:
         log.info("search index unchanged: nothing to index")
     for stale in sorted(cache.iterdir()) if cache.is_dir() else []:
-        if stale not in folders:
+        if stale not in folders and stale != scripts:
             shutil.rmtree(stale, ignore_errors=True)
-    return folders
+    return scripts, folders
 
 
 def run_coroutine(coroutine: Coroutine) -> None:
@@ -219,31 +231,85 @@ def find_pagefind() -> Path:
     return Path(binary)
 
 
-async def _index_all(jobs: list[tuple[list[SearchRecord], Path]], language: str) -> None:
+async def _index_all(jobs: list[tuple[list[SearchRecord], Path]], language: str, scripts: Path | None) -> None:
     slots = asyncio.Semaphore(PARALLEL)
 
     async def index_one(records: list[SearchRecord], folder: Path) -> None:
         async with slots:
             await _index_shard(records, language, folder)
 
+    if scripts and not scripts.is_dir():
+        await _fetch_scripts(language, scripts)
     await asyncio.gather(*(index_one(records, folder) for records, folder in jobs))
 
 
 async def _index_shard(records: list[SearchRecord], language: str, folder: Path) -> None:
-    """Index one shard with its own Pagefind process and keep what the browser needs in `folder`."""
+    """Index one shard with its own Pagefind process and keep its index files in `folder`."""
+    staging = folder.with_name(f"{folder.name}.building-{os.getpid()}")
+    shutil.rmtree(staging, ignore_errors=True)
     service = await _PagefindService().launch()
     try:
         index = await service.create_index({"force_language": language})
-        for record in records:  # one at a time: page order, and so the output, stays the same
-            try:
-                await index.add_custom_record(**pagefind_record(record, language))
-            except RuntimeError as error:
-                raise SsgError(f"Pagefind could not index the post at {record.url}: {error}") from None
-        # In memory: Pagefind's service answers write_files before its writes are flushed.
+        # All records at once: a round trip per record costs more than indexing it. Pagefind's
+        # service handles requests in the order they arrive, so page order (and the output) holds.
+        await asyncio.gather(*(add_record(index, record, language) for record in records))
+        await index.write_files(str(staging))  # a third faster than get_files, which sends it all over the pipe
+        files = await read_when_written(staging)
+    finally:
+        await service.close()
+        shutil.rmtree(staging, ignore_errors=True)
+    store_files(canonical_index(files), folder)
+
+
+async def _fetch_scripts(language: str, folder: Path) -> None:
+    """The search script, its worker and the wasm for `language`: the same for every index of a Pagefind version."""
+    service = await _PagefindService().launch()
+    try:
+        index = await service.create_index({"force_language": language})
+        await index.add_custom_record(url="/", content="search", language=language)
         files = {file["path"]: file["content"] for file in await index.get_files()}
     finally:
         await service.close()
-    store_shard(canonical_index(files), folder)
+    wasm = {f"wasm.{entry['wasm'] or 'unknown'}.pagefind"
+            for entry in json.loads(files["pagefind-entry.json"])["languages"].values()}
+    store_files({name: content for name, content in files.items() if name in _SCRIPTS or name in wasm}, folder)
+
+
+async def read_when_written(folder: Path) -> dict[str, bytes]:
+    """The index files Pagefind wrote, once all have landed: its service answers before its writes finish."""
+    for _ in range(WRITE_CHECKS):
+        files = read_index_files(folder)
+        if files is not None:
+            return files
+        await asyncio.sleep(0.02)
+    raise SsgError("Pagefind's index files did not all arrive; build again, and report it if it persists", folder)
+
+
+def read_index_files(folder: Path) -> dict[str, bytes] | None:
+    """Every index file (all gzip'd, but the entry's JSON) if each is whole, else None."""
+    files = {path.relative_to(folder).as_posix(): path.read_bytes() for path in sorted(folder.rglob("*"))
+             if path.is_file() and is_index_file(path.relative_to(folder).as_posix())}
+    try:
+        json.loads(files["pagefind-entry.json"])
+        for name, content in files.items():
+            if name != "pagefind-entry.json":
+                gzip.decompress(content)
+    except (KeyError, ValueError, EOFError, gzip.BadGzipFile, zlib.error):  # empty, or cut short
+        return None
+    return files
+
+
+def is_index_file(name: str) -> bool:
+    """What a shard needs in the browser; Pagefind's own UI and its scripts are left out."""
+    path = PurePosixPath(name)
+    return name == "pagefind-entry.json" or path.suffix == ".pf_meta" or path.parts[0] in _INDEX_PARTS
+
+
+async def add_record(index, record: SearchRecord, language: str) -> None:
+    try:
+        await index.add_custom_record(**pagefind_record(record, language))
+    except RuntimeError as error:
+        raise SsgError(f"Pagefind could not index the post at {record.url}: {error}") from None
 
 
 def pagefind_record(record: SearchRecord, language: str) -> dict:
@@ -262,18 +328,14 @@ def pagefind_record(record: SearchRecord, language: str) -> dict:
     }
 
 
-def store_shard(files: dict[str, bytes], folder: Path) -> None:
-    """Keep the index, the scripts and the wasm it uses (not Pagefind's own UI); the folder appears whole."""
-    entry = json.loads(files["pagefind-entry.json"])
-    wasm = {f"wasm.{language['wasm'] or 'unknown'}.pagefind" for language in entry["languages"].values()}
-    staging = folder.with_name(f"{folder.name}.building-{os.getpid()}")
+def store_files(files: dict[str, bytes], folder: Path) -> None:
+    """Write files into a folder of the cache that appears only once it is whole."""
+    staging = folder.with_name(f"{folder.name}.storing-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
     for name, content in sorted(files.items()):
-        path = PurePosixPath(name)
-        if path.parts[0] in _INDEX_PARTS or name in _SCRIPTS or name in wasm or path.suffix == ".pf_meta":
-            target = staging.joinpath(*path.parts)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(content)
+        target = staging.joinpath(*PurePosixPath(name).parts)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
     staging.rename(folder)
 
 
@@ -313,18 +375,11 @@ class _PagefindService(PagefindService):  # type: ignore[misc, valid-type]
             self._responses.clear()
 
 
-def shard_outputs(folder: Path, number: int) -> list[Output]:
-    """The files of one cached shard, placed in its folder of the site; only the newest carries the scripts."""
-    target = urls.output_path(urls.search_shard_url(number)).parent
-    outputs = []
-    for path in sorted(folder.rglob("*")):
-        if not path.is_file():
-            continue
-        relative = PurePosixPath(path.relative_to(folder).as_posix())
-        if number > 0 and (relative.name in _SCRIPTS or relative.name.startswith("wasm.")):
-            continue  # merged shards use the newest shard's scripts and wasm
-        outputs.append(Output(target / relative, path.read_bytes()))
-    return outputs
+def folder_outputs(folder: Path, url: str) -> list[Output]:
+    """The files of a cached folder, placed at a site folder's URL."""
+    target = urls.output_path(url).parent
+    return [Output(target / PurePosixPath(path.relative_to(folder).as_posix()), path.read_bytes())
+            for path in sorted(folder.rglob("*")) if path.is_file()]
 
 
 def render_search_page(config: Config, records: list[SearchRecord], shard_keys: list[str]) -> Output:

@@ -32,7 +32,7 @@ def archive_url(request, new_site, serve_output):
 @pytest.fixture
 def sharded_url(new_site, serve_output, monkeypatch):
     """The same site with its index cut into three shards (one per year) merged in the browser."""
-    monkeypatch.setattr(search, "SHARD_POSTS", 2)
+    monkeypatch.setattr(search, "shard_size", lambda records: 2)
     return serve_site(new_site, serve_output, "https://user.github.io/repo/")
 
 

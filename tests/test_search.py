@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import filecmp
+import gzip
 import json
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -12,8 +13,10 @@ import pytest
 
 from ssg import search
 from ssg.build import build
+from ssg.config import Config
 from ssg.content import Post
 from ssg.errors import SsgError
+from ssg.pagefind_files import unpack
 
 from conftest import write_post
 from searchsite import write_search_site
@@ -26,6 +29,10 @@ def post(**fields) -> Post:
 @pytest.fixture
 def site(new_site) -> Path:
     return write_search_site(new_site)
+
+
+def cached_shards(site: Path) -> set[str]:
+    return {path.name for path in (site / ".ssg-cache/search").iterdir() if not path.name.startswith("scripts-")}
 
 
 def test_a_record_is_the_body_as_text_with_its_metadata():
@@ -60,14 +67,20 @@ def test_pagefind_gets_filters_for_category_tag_author_and_year_and_a_date_to_so
 
 
 def test_shards_are_date_ranges_cut_from_the_oldest(monkeypatch):
-    monkeypatch.setattr(search, "SHARD_POSTS", 2)
+    monkeypatch.setattr(search, "shard_size", lambda records: 2)
     records = [search.SearchRecord(url=f"/{n}/", title="", text="", sort_date=f"20{n:02d}") for n in range(5)]
     shards = search.plan_shards(list(reversed(records)))
     assert [[r.url for r in shard] for shard in shards] == [["/4/"], ["/2/", "/3/"], ["/0/", "/1/"]]
 
 
+@pytest.mark.parametrize("words, posts", [(600, 700), (640, 700), (1500, 300), (20, 22500), (100_000, 100)])
+def test_shards_hold_about_the_same_number_of_words(words, posts):
+    records = [search.SearchRecord(url="/", title="", text=" ".join(["word"] * words))]
+    assert search.shard_size(records) == posts
+
+
 def test_very_large_archives_get_bigger_shards_rather_than_more(monkeypatch):
-    monkeypatch.setattr(search, "SHARD_POSTS", 2)
+    monkeypatch.setattr(search, "shard_size", lambda records: 2)
     monkeypatch.setattr(search, "MAX_SHARDS", 3)
     records = [search.SearchRecord(url=f"/{n}/", title="", text="", sort_date=f"{n:04d}") for n in range(10)]
     assert [len(shard) for shard in search.plan_shards(records)] == [2, 4, 4]
@@ -92,7 +105,7 @@ def test_a_build_writes_the_index_and_a_search_page_linked_from_every_page(site)
 
 
 def test_search_false_turns_it_all_off(site):
-    (site / "ssg.toml").write_text((site / "ssg.toml").read_text() + "search = false\n")
+    (site / "ssg.toml").write_text((site / "ssg.toml").read_text().replace("search = true", "search = false"))
     build(site)
     public = site / "public"
     assert not (public / "_pagefind").exists() and not (public / "search").exists()
@@ -100,7 +113,7 @@ def test_search_false_turns_it_all_off(site):
 
 
 def test_search_must_be_true_or_false(site, run_ssg):
-    (site / "ssg.toml").write_text((site / "ssg.toml").read_text() + 'search = "no"\n')
+    (site / "ssg.toml").write_text((site / "ssg.toml").read_text().replace("search = true", 'search = "no"'))
     code, _, err = run_ssg("build", "--site", site)
     assert code == 1 and "'search' must be true or false" in err
 
@@ -115,7 +128,7 @@ def test_a_missing_pagefind_binary_is_one_line_that_says_how_to_install_it(site,
 
 def test_when_nothing_changed_the_index_is_not_rebuilt(site, monkeypatch):
     build(site)
-    first = sorted(p.name for p in (site / ".ssg-cache/search").iterdir())
+    first = cached_shards(site)
     # Without a Pagefind binary, the second build can only succeed from the cache.
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(site / "no-such-pagefind"))
     build(site)
@@ -126,22 +139,21 @@ def test_when_nothing_changed_the_index_is_not_rebuilt(site, monkeypatch):
         build(site)
     monkeypatch.delenv("PAGEFIND_BINARY_PATH")
     build(site)
-    assert sorted(p.name for p in (site / ".ssg-cache/search").iterdir()) != first
-    assert len(list((site / ".ssg-cache/search").iterdir())) == 1
+    assert len(cached_shards(site)) == 1 and cached_shards(site) != first
 
 
 def test_only_the_changed_shard_is_indexed_again(site, monkeypatch):
-    monkeypatch.setattr(search, "SHARD_POSTS", 2)
+    monkeypatch.setattr(search, "shard_size", lambda records: 2)
     build(site)
-    before = {p.name for p in (site / ".ssg-cache/search").iterdir()}
+    before = cached_shards(site)
     write_post(site, "posts/2023/04/evil.md", "---\ntitle: Tamed\ndate: 2023-04-01\n---\nCalm.\n")
     build(site)
-    after = {p.name for p in (site / ".ssg-cache/search").iterdir()}
+    after = cached_shards(site)
     assert len(before) == len(after) == 3 and len(before & after) == 2
 
 
 def test_the_index_is_the_same_bytes_when_built_again_from_scratch(site, tmp_path, monkeypatch):
-    monkeypatch.setattr(search, "SHARD_POSTS", 2)
+    monkeypatch.setattr(search, "shard_size", lambda records: 2)
     build(site, out=tmp_path / "one")
     for cached in (site / ".ssg-cache/search").iterdir():
         for path in sorted(cached.rglob("*"), reverse=True):
@@ -155,7 +167,7 @@ def test_the_index_is_the_same_bytes_when_built_again_from_scratch(site, tmp_pat
 
 
 def test_older_shards_share_the_newest_shards_scripts(site, monkeypatch):
-    monkeypatch.setattr(search, "SHARD_POSTS", 2)
+    monkeypatch.setattr(search, "shard_size", lambda records: 2)
     build(site)
     index = site / "public/_pagefind"
     assert sorted(p.name for p in index.iterdir() if p.is_dir()) == ["1", "2", "filter", "fragment", "index"]
@@ -176,3 +188,15 @@ def test_an_empty_site_gets_a_search_page_and_no_index(new_site):
     build(new_site)
     page = (new_site / "public/search/index.html").read_text(encoding="utf-8")
     assert 'data-shards=""' in page and not (new_site / "public/_pagefind").exists()
+
+
+def test_pagefind_keeps_records_in_the_order_they_were_sent(tmp_path):
+    """Records are sent all at once; the index (and so its bytes) must not depend on timing."""
+    records = [search.SearchRecord(url=f"/{n}/", title=f"Post {n}", text=f"common word{n} " * 40,
+                                   sort_date=f"{n:04d}") for n in range(300)]
+    _, [folder] = search.index_shards(Config(root=tmp_path), [records])
+    entry = json.loads((folder / "pagefind-entry.json").read_text())
+    meta = unpack((folder / f"pagefind.{entry['languages']['en']['hash']}.pf_meta").read_bytes())
+    fragments = [json.loads(gzip.decompress((folder / f"fragment/{page[0]}.pf_fragment").read_bytes())[12:])
+                 for page in meta[1]]
+    assert [fragment["url"] for fragment in fragments] == [record.url for record in records]
