@@ -2,7 +2,7 @@
 
 For each archive size: index time, peak memory, index size, and the bytes a visitor downloads for
 a first query (Pagefind's script, worker, wasm and index files, and ten results). Memory is the
-peak of the whole process tree (ssg and its Pagefind processes, sampled every 20 ms) above what the
+peak of the whole process tree (ssg and its Pagefind processes, sampled every 50 ms) above what the
 build held before indexing. `--index-only N` indexes N synthetic records without building pages,
 to show how far the sharded index goes.
 
@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -60,19 +61,26 @@ class PeakMemory:
     """Samples a process tree's resident memory in a thread until stopped; keeps the peak."""
 
     def __init__(self, pid: int) -> None:
-        self.pid, self.peak, self._running = pid, 0, True
+        self.pid, self.peak, self.cpu, self._running = pid, 0, 0.0, True
         self._thread = threading.Thread(target=self._sample, daemon=True)
         self._thread.start()
 
     def _sample(self) -> None:
         while self._running:
             self.peak = max(self.peak, tree_rss(self.pid))
-            time.sleep(0.02)
+            time.sleep(0.05)
+        self.cpu = time.thread_time()  # this thread's own CPU, which is not the work measured
 
     def stop(self) -> int:
         self._running = False
         self._thread.join()
         return self.peak
+
+
+def cpu_seconds() -> float:
+    """User and system time of this process and of the children it has waited for."""
+    return sum(usage.ru_utime + usage.ru_stime for usage in (
+        resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)))
 
 
 def measure_ssg_build(site: Path) -> dict:
@@ -89,11 +97,12 @@ def child_build(site: Path) -> None:
     original, stats = search.index_shards, {}
 
     def measured(config, shards):
-        baseline = tree_rss(os.getpid())
+        baseline, cpu = tree_rss(os.getpid()), cpu_seconds()
         sampler, started = PeakMemory(os.getpid()), time.perf_counter()
-        folders = original(config, shards)
-        stats.update(seconds=time.perf_counter() - started, peak=sampler.stop() - baseline, shards=len(folders))
-        return folders
+        scripts, folders = original(config, shards)
+        stats.update(seconds=time.perf_counter() - started, peak=sampler.stop() - baseline, shards=len(folders),
+                     cpu=cpu_seconds() - cpu - sampler.cpu)
+        return scripts, folders
 
     search.index_shards = measured
     started = time.perf_counter()
@@ -114,7 +123,7 @@ def measure_cli(public: Path, out: Path) -> dict:
     seconds, sampled = time.perf_counter() - started, sampler.stop()
     if status:
         raise SystemExit(f"the Pagefind CLI failed with status {status}")
-    return {"seconds": seconds, "peak": max(sampled, usage.ru_maxrss * 1024)}
+    return {"seconds": seconds, "peak": max(sampled, usage.ru_maxrss * 1024), "cpu": usage.ru_utime + usage.ru_stime}
 
 
 def index_bytes(folder: Path) -> int:
@@ -175,6 +184,7 @@ def bench_size(count: int, work: Path) -> dict:
     return {
         "posts": count, "word": word, "shards": ours["shards"],
         "ssg_seconds": ours["seconds"], "cli_seconds": cli["seconds"], "build_seconds": ours["build_seconds"],
+        "ssg_cpu": ours["cpu"], "cli_cpu": cli["cpu"],
         "ssg_peak": ours["peak"], "cli_peak": cli["peak"],
         "ssg_size": index_bytes(site / "public/_pagefind"), "cli_size": index_bytes(cli_site / "pagefind"),
         "ssg_query": ours_query, "cli_query": cli_query, "ssg_page": ours_page,
@@ -192,12 +202,13 @@ def bench_index_only(count: int, work: Path) -> dict:
         url=f"/{post.date:%Y}/{post.date:%m}/{post.slug}/", title=post.title, text=" ".join(post.paragraphs),
         date=format_date(post.date), sort_date=post.date.strftime("%Y-%m-%dT%H:%M:%SZ"), year=f"{post.date:%Y}",
         author=post.author, categories=post.categories, tags=post.tags) for post in make_posts(count)]
-    baseline = tree_rss(os.getpid())
+    baseline, cpu = tree_rss(os.getpid()), cpu_seconds()
     sampler, started = PeakMemory(os.getpid()), time.perf_counter()
-    folders = search.index_shards(Config(root=work / f"records-{count}"), search.plan_shards(records))
+    _, folders = search.index_shards(Config(root=work / f"records-{count}"), search.plan_shards(records))
     seconds, peak = time.perf_counter() - started, sampler.stop() - baseline
     size = sum(index_bytes(folder) for folder in folders)
-    return {"posts": count, "shards": len(folders), "ssg_seconds": seconds, "ssg_peak": peak, "ssg_size": size}
+    return {"posts": count, "shards": len(folders), "ssg_seconds": seconds, "ssg_peak": peak, "ssg_size": size,
+            "ssg_cpu": cpu_seconds() - cpu - sampler.cpu}
 
 
 def report(results: list[dict], scale: list[dict]) -> str:
@@ -205,19 +216,19 @@ def report(results: list[dict], scale: list[dict]) -> str:
     kb = lambda value: f"{value / 1e3:,.0f} kB"  # noqa: E731
     lines = [f"Measured {time.strftime('%Y-%m-%d %H:%M')} on {os.cpu_count()} cores, load average "
              f"{os.getloadavg()[0]:.1f} at the end (other work was running on this machine).", "",
-             "| posts | | index time | peak memory | index size | first query downloads |",
-             "| ---: | --- | ---: | ---: | ---: | ---: |"]
+             "| posts | | index time | CPU time | peak memory | index size | first query downloads |",
+             "| ---: | --- | ---: | ---: | ---: | ---: | ---: |"]
     for r in results:
         lines.append(f"| {r['posts']:,} | ssg ({r['shards']} shard{'s' * (r['shards'] > 1)}) | {r['ssg_seconds']:.1f} s "
-                     f"| {mb(r['ssg_peak'])} | {mb(r['ssg_size'])} | {kb(r['ssg_query'])} |")
-        lines.append(f"| | Pagefind CLI | {r['cli_seconds']:.1f} s | {mb(r['cli_peak'])} | {mb(r['cli_size'])} "
-                     f"| {kb(r['cli_query'])} |")
-        lines.append(f"| | ssg / CLI | {r['ssg_seconds'] / r['cli_seconds']:.2f}× | "
-                     f"{r['ssg_peak'] / r['cli_peak']:.2f}× | {r['ssg_size'] / r['cli_size']:.2f}× | "
+                     f"| {r['ssg_cpu']:.1f} s | {mb(r['ssg_peak'])} | {mb(r['ssg_size'])} | {kb(r['ssg_query'])} |")
+        lines.append(f"| | Pagefind CLI | {r['cli_seconds']:.1f} s | {r['cli_cpu']:.1f} s | {mb(r['cli_peak'])} "
+                     f"| {mb(r['cli_size'])} | {kb(r['cli_query'])} |")
+        lines.append(f"| | ssg / CLI | {r['ssg_seconds'] / r['cli_seconds']:.2f}× | {r['ssg_cpu'] / r['cli_cpu']:.2f}× "
+                     f"| {r['ssg_peak'] / r['cli_peak']:.2f}× | {r['ssg_size'] / r['cli_size']:.2f}× | "
                      f"{r['ssg_query'] / r['cli_query']:.2f}× |")
     for r in scale:
         lines.append(f"| {r['posts']:,} | ssg, index only ({r['shards']} shards) | {r['ssg_seconds']:.1f} s | "
-                     f"{mb(r['ssg_peak'])} | {mb(r['ssg_size'])} | |")
+                     f"{r['ssg_cpu']:.1f} s | {mb(r['ssg_peak'])} | {mb(r['ssg_size'])} | |")
     if results:
         lines += ["", "First query: the Pagefind files fetched for one word (" +
                   ", ".join(f"'{r['word']}' at {r['posts']:,}" for r in results) + ") and its first ten results; "

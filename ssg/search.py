@@ -92,11 +92,14 @@ def build_search(site: Site, bodies: dict[str, str]) -> list[Output]:
     if not site.config.search:
         return []
     check_search_urls(site.posts + site.pages)
-    records = make_records(site.posts + site.pages, bodies)
-    shards = plan_shards(records)
-    scripts, folders = index_shards(site.config, shards)
-    outputs = [render_search_page(site.config, records, [folder.name for folder in folders])]
-    if scripts:  # the newest shard's folder; older shards are merged into it in the browser
+    return search_outputs(site.config, make_records(site.posts + site.pages, bodies))
+
+
+def search_outputs(config: Config, records: list[SearchRecord]) -> list[Output]:
+    """The search page and index files for these records; shards whose records are cached are not indexed again."""
+    scripts, folders = index_shards(config, plan_shards(records))
+    outputs = [render_search_page(config, records, [folder.name for folder in folders])]
+    if scripts:  # in the newest shard's folder; the older shards are merged into it in the browser
         outputs += folder_outputs(scripts, urls.search_shard_url(0))
     for number, folder in enumerate(folders):
         outputs += folder_outputs(folder, urls.search_shard_url(number))
@@ -253,7 +256,7 @@ async def _index_shard(records: list[SearchRecord], language: str, folder: Path)
         # All records at once: a round trip per record costs more than indexing it. Pagefind's
         # service handles requests in the order they arrive, so page order (and the output) holds.
         await asyncio.gather(*(add_record(index, record, language) for record in records))
-        await index.write_files(str(staging))  # a third faster than get_files, which sends it all over the pipe
+        await index.write_files(str(staging))  # measured a third faster than get_files
         files = await read_when_written(staging)
     finally:
         await service.close()

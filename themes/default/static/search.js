@@ -98,8 +98,13 @@ async function search() {
     showResults(mine, [], "There is nothing to search yet.");
     return;
   }
-  const engine = await loadPagefind();
-  const results = await findResults(engine, state);
+  let results;
+  try {
+    results = await findResults(await loadPagefind(), state);
+  } catch (error) {
+    showResults(mine, [], `The search index could not be loaded (${error.message}). Try again later.`);
+    return;
+  }
   const what = state.q ? `for “${state.q}”` : "for these filters";
   const count = results.length === 1 ? "1 result" : `${results.length} results`;
   showResults(mine, results, results.length ? `${count} ${what}.` : `Nothing found ${what}.`);
