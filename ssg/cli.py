@@ -137,11 +137,18 @@ def run_import(args: argparse.Namespace) -> int:
     from ssg.wordpress.write import import_sources
 
     config = load_config(args.site)
-    report = import_sources(config, args.sources, force=args.force)
+    with _progress_bar() as progress:
+        report = import_sources(config, args.sources, force=args.force, progress=progress)
+    written = report.written
     print(f"Imported {_count(report.files_read, 'file')} into {_shown(config.content_dir)}: "
-          f"{len(report.written)} written, {len(report.unchanged)} unchanged, "
-          f"{len(report.kept_edited)} kept because edited, {len(report.salvaged)} salvaged, "
-          f"{_count(len(report.skipped_files), 'file')} skipped.")
+          f"{_count(written['post'], 'post')}, {_count(written['page'], 'page')} and {written['other']} other written; "
+          f"{len(report.unchanged)} unchanged, {len(report.kept_edited)} kept because edited, "
+          f"{len(report.salvaged)} salvaged, {_count(len(report.skipped_files), 'file')} skipped.")
+    if report.registry:
+        read = ", ".join(f"{number} {kind}" for kind, number in sorted(report.registry.items()))
+        print(f"  also read: {read}")
+    if report.duplicates:
+        print(f"  {_count(report.duplicates, 'record')} found in more than one file, imported once")
     for path, problems in report.salvaged:
         print(f"  salvaged {_shown(path)}: {'; '.join(problems)}")
     for path, why in report.renamed:
@@ -150,9 +157,31 @@ def run_import(args: argparse.Namespace) -> int:
         print(f"  kept {_shown(path)}: edited since it was imported (use --force to overwrite)")
     for path, why in report.skipped_files:
         print(f"  skipped {_shown(path)}: {why}")
-    if report.other_records:
-        print(f"  {_count(report.other_records, 'record')} that are not posts or pages were not converted")
+    if report.unresolved:
+        ids = ", ".join(f"{name} ({_count(number, 'post')})" for name, number in sorted(report.unresolved.items()))
+        print(f"  unresolved IDs, kept as numbers: {ids}")
     return 0
+
+
+class _progress_bar:
+    """A progress bar on stderr while import runs, when stderr is a terminal; a callback for the converter."""
+
+    def __enter__(self):
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                            TimeRemainingColumn(), transient=True, disable=not sys.stderr.isatty())
+        self.bar.__enter__()
+        self.tasks: dict[str, int] = {}
+        return self.update
+
+    def update(self, stage: str, done: int, total: int) -> None:
+        if stage not in self.tasks:
+            self.tasks[stage] = self.bar.add_task(stage, total=total)
+        self.bar.update(self.tasks[stage], completed=done, total=total)
+
+    def __exit__(self, *exc_info) -> None:
+        self.bar.__exit__(*exc_info)
 
 
 def run_build(args: argparse.Namespace) -> int:

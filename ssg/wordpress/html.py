@@ -25,6 +25,8 @@ _PARSER = lxml.html.HTMLParser(huge_tree=True, remove_comments=False)
 _OPENING_P = re.compile(r"<p[\s>]", re.IGNORECASE)
 _CLOSING_P = re.compile(r"</p\s*>", re.IGNORECASE)
 _TOKEN = "qqssgblock{}qq"
+_FOOTNOTE = "qqssgfn{}qq"
+_FOOTNOTE_TOKEN = re.compile(r"qqssgfn(\d+)qq")
 _TOKEN_LINE = re.compile(r"^(.*?)qqssgblock(\d+)qq[ \t]*$", re.MULTILINE)
 _MORE = re.compile(r"^more-\d+$")
 
@@ -48,6 +50,7 @@ _KEPT_ATTRIBUTES = {
 }
 _CODE_LANGUAGE = re.compile(r"(?:^|\s)(?:language|lang)-([\w+#.-]+)|brush:\s*([\w+#.-]+)")
 _BLANK_LINES = re.compile(r"\n[ \t]*\n")
+_VOID_END = re.compile(r"</(?:source|track|wbr)>")
 _NEWLINE_IN_PRE = "\ue000"  # stands for a newline that must not form a blank line in an HTML block
 # CommonMark HTML blocks of type 6 may start with these tags; other tags must be alone on their line.
 _BLOCK_START_TAGS = {
@@ -103,7 +106,36 @@ def clean_tree(root: lxml.html.HtmlElement) -> None:
             _replace_with_marker(node, f"<!--{text.split()[0]}-->")
         else:
             _remove_keeping_tail(node)
+    _footnotes(root)
     walk(root, _clean_element)
+
+
+def _footnotes(root: lxml.html.HtmlElement) -> None:
+    """Gutenberg footnotes become Markdown footnotes: [^1] in the text, definitions at the list's place."""
+    lists = [ol for ol in root.iter("ol") if "wp-block-footnotes" in (ol.get("class") or "").split()]
+    if not lists:
+        return
+    numbers: dict[str, int] = {}
+    definitions = []
+    for item in (item for ol in lists for item in ol.iter("li") if item.get("id")):
+        numbers[item.get("id")] = len(numbers) + 1
+        for backlink in [a for a in item.iter("a") if (a.get("href") or "").endswith("-link")]:
+            _remove_keeping_tail(backlink)
+        inner = html.escape(item.text or "", quote=False) + "".join(
+            lxml.html.tostring(child, encoding="unicode") for child in item)
+        text = run_html2text(inner).strip().replace("\n", "\n    ")
+        definitions.append(f"[^{numbers[item.get('id')]}]: {text}")
+    for sup in list(root.iter("sup")):
+        link = sup.find("a")
+        target = (link.get("href") or "")[1:] if link is not None else ""
+        if target in numbers and len(sup) == 1:
+            marker = etree.Element("span")
+            marker.text = _FOOTNOTE.format(numbers[target])
+            marker.tail = sup.tail
+            sup.getparent().replace(sup, marker)
+    lists[0].getparent().replace(lists[0], _marker_paragraph("\n\n".join(definitions), lists[0].tail))
+    for extra in lists[1:]:
+        _remove_keeping_tail(extra)
 
 
 def walk(root: lxml.html.HtmlElement, visit) -> None:
@@ -190,10 +222,14 @@ def _remove_keeping_tail(node: etree._Element) -> None:
 
 
 def _replace_with_marker(node: etree._Element, marker: str) -> None:
+    node.getparent().replace(node, _marker_paragraph(marker, node.tail))
+
+
+def _marker_paragraph(block: str, tail: str | None) -> etree._Element:
     paragraph = etree.Element("p")
-    paragraph.set("data-ssg-marker", marker)
-    paragraph.tail = node.tail
-    node.getparent().replace(node, paragraph)
+    paragraph.set("data-ssg-marker", block)  # set aside as a block like the others
+    paragraph.tail = tail
+    return paragraph
 
 
 def _select_to_list(select: lxml.html.HtmlElement) -> None:
@@ -397,6 +433,7 @@ def html_block(element: lxml.html.HtmlElement) -> str:
     text = lxml.html.tostring(element, encoding="unicode").strip()
     element.tail = tail
     text = _BLANK_LINES.sub("\n", text).replace(_NEWLINE_IN_PRE, "&#10;")
+    text = _VOID_END.sub("", text)
     if element.tag not in _BLOCK_START_TAGS and element.tag != "pre":
         end = text.find(">") + 1
         text = text[:end] + "\n" + text[end:]  # an open tag alone on its line starts an HTML block
@@ -470,6 +507,24 @@ def run_html2text(html_text: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")
 
 
+def _space_out_tokens(markdown: str) -> str:
+    # A block needs a blank line before and after it: an HTML block runs on to the next blank line.
+    lines = markdown.split("\n")
+    spaced: list[str] = []
+    for number, line in enumerate(lines):
+        token = _TOKEN_LINE.match(line)
+        if token:
+            blank = token.group(1).rstrip() if set(token.group(1)) <= {">", " "} else ""
+            if spaced and spaced[-1].strip(" >"):
+                spaced.append(blank)
+            spaced.append(line)
+            if number + 1 < len(lines) and lines[number + 1].strip(" >"):
+                spaced.append(blank)
+        else:
+            spaced.append(line)
+    return "\n".join(spaced)
+
+
 def put_blocks_back(markdown: str, blocks: list[str]) -> str:
     """Each placeholder line becomes its block, every line prefixed like the placeholder was."""
 
@@ -482,5 +537,5 @@ def put_blocks_back(markdown: str, blocks: list[str]) -> str:
         rest = [(continuation + line) if line else continuation.rstrip() for line in lines[1:]]
         return "\n".join([first, *rest])
 
-    markdown = _TOKEN_LINE.sub(block, markdown).strip("\n")
+    markdown = _TOKEN_LINE.sub(block, _FOOTNOTE_TOKEN.sub(r"[^\1]", _space_out_tokens(markdown))).strip("\n")
     return markdown + "\n" if markdown else ""
