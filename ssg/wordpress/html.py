@@ -21,6 +21,10 @@ from lxml import etree
 
 from ssg.wordpress.shortcodes import expand_shortcodes
 
+MAX_DEPTH = 1000
+_TAG = re.compile(r"<(/?)([a-zA-Z][\w-]*)[^>]*?(/?)>")
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr", "p", "li"}
+_FLATTENED = re.compile(r"</?(?!(?:a|img|br|pre|code|h[1-6])\b)[a-zA-Z][\w-]*[^>]*>")
 _PARSER = lxml.html.HTMLParser(huge_tree=True, remove_comments=False)
 _OPENING_P = re.compile(r"<p[\s>]", re.IGNORECASE)
 _CLOSING_P = re.compile(r"</p\s*>", re.IGNORECASE)
@@ -88,12 +92,30 @@ def html_to_markdown(html_text: str) -> Converted:
     if not html_text.strip():
         return Converted("", notes)
     html_text = expand_shortcodes(html_text, notes)
+    depth = nesting_depth(html_text)
+    if depth > MAX_DEPTH:  # libxml2 drops what lies deeper than a few thousand levels
+        html_text = _FLATTENED.sub(" ", html_text)
+        notes.append(f"its HTML was nested {depth} levels deep; layout elements were removed to keep the text")
     root = lxml.html.fragment_fromstring(html_text, create_parent="div", parser=_PARSER)
     clean_tree(root)
     blocks: list[str] = []
     set_blocks_aside(root, blocks)
     markdown = run_html2text(lxml.html.tostring(root, encoding="unicode"))
     return Converted(put_blocks_back(markdown, blocks), notes)
+
+
+def nesting_depth(html_text: str) -> int:
+    """How deep elements nest, roughly (void and self-closed tags do not count)."""
+    depth = deepest = 0
+    for closing, name, self_closed in _TAG.findall(html_text):
+        if name.lower() in _VOID:
+            continue
+        if closing:
+            depth = max(0, depth - 1)
+        elif not self_closed:
+            depth += 1
+            deepest = max(deepest, depth)
+    return deepest
 
 
 # --- the WordPress clean-up pass ---
