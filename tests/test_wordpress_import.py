@@ -110,7 +110,7 @@ def test_an_edited_post_is_kept_unless_forced(new_site, run_ssg):
     (b"\x89PNG\r\n\x1a\n\x00\x00\x00", "not JSON"),
     (b'{"code": "rest_post_invalid_id", "message": "Invalid post ID.", "data": {"status": 404}}',
      "a WordPress error response (rest_post_invalid_id)"),
-    (b'[{"url": "http://x/", "status": 200}]', "it holds no WordPress records"),
+    (b'[{"url": "http://x/", "status": 200}]', "it holds no posts, pages, terms, users, media or comments"),
 ])
 def test_a_file_with_nothing_recoverable_is_skipped_by_name_and_the_rest_goes_on(new_site, run_ssg, tmp_path, content, why):
     bad = tmp_path / "bad.json"
@@ -194,3 +194,18 @@ def test_a_crawl_saved_under_sources_imports_in_place(new_site, run_ssg):
     code, out, _ = run_ssg("import", crawl, "--site", new_site)
     assert code == 0 and "117 posts, 22 pages" in out
     assert sorted(p.name for p in (new_site / "content/_sources").iterdir()) == ["crawl", "imported.json"]
+
+
+def test_a_changed_link_keeps_the_old_address_as_an_alias(new_site, run_ssg, tmp_path):
+    source = tmp_path / "post.json"
+    source.write_text(json.dumps(record()))
+    run_ssg("import", source, "--site", new_site)
+    source.write_text(json.dumps(record(slug="hello-again", link="https://example.org/2020/05/hello-again/")))
+    code, out, _ = run_ssg("import", source, "--site", new_site)
+    assert code == 0 and "moved from posts/2020/05/hello.md" in out
+    assert set(markdown_files(new_site)) == {"posts/2020/05/hello-again.md"}
+    meta = markdown_files(new_site)["posts/2020/05/hello-again.md"]
+    assert meta["url"] == "/2020/05/hello-again/" and "/2020/05/hello/" in meta["aliases"]
+    before = (new_site / "content/posts/2020/05/hello-again.md").read_bytes()
+    run_ssg("import", source, "--site", new_site)  # the history is remembered: same bytes again
+    assert (new_site / "content/posts/2020/05/hello-again.md").read_bytes() == before

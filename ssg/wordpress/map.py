@@ -40,6 +40,7 @@ class Summary:
     modified: str
     has_embedded: bool
     problems: list[str] = field(default_factory=list)
+    old_urls: list[str] = field(default_factory=list)  # where earlier imports put this record
 
 
 @dataclass(slots=True)
@@ -170,7 +171,7 @@ def featured_image(record: dict[str, Any], registry: Registry, unresolved: list[
 
 
 def old_addresses(record: dict[str, Any], summary: Summary) -> list[str]:
-    """Old URLs that must keep working: WordPress's ?p=ID or ?page_id=ID, and the guid's path."""
+    """Old URLs that must keep working: ?p=ID or ?page_id=ID, the guid's path, and a link that changed."""
     aliases = []
     if summary.id is not None:
         aliases.append(f"/?page_id={summary.id}" if summary.kind == "page" else f"/?p={summary.id}")
@@ -180,6 +181,7 @@ def old_addresses(record: dict[str, Any], summary: Summary) -> list[str]:
         alias = f"{path}?{guid.query}" if guid.query else path
         if alias not in aliases and alias != summary.url and alias != "/" and ".." not in alias:
             aliases.append(alias)
+    aliases += [url for url in summary.old_urls if url not in aliases and url != summary.url]
     return aliases
 
 

@@ -116,6 +116,8 @@ def kind_of(record: Any) -> str:
         return "comment"
     if "avatar_urls" in record and "slug" in record and "name" in record and "content" not in record:
         return "user"
+    if "content" in record and "parent" in record and "type" not in record and "status" not in record:
+        return "revision"  # /posts/<id>/revisions and /autosaves: history, not a post of its own
     if "content" in record and any(key in record for key in ("link", "slug", "title", "date", "guid")):
         return POST_LIKE
     return "other"

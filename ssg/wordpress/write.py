@@ -43,6 +43,8 @@ _UNSAFE_NAME = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]')
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
 _TOP_FOLDERS = {"posts", "pages", "media", "static"}  # a custom post type must not land in these
 
+_NOT_IMPORTED = ("other", "error", "revision")
+
 Progress = Callable[[str, int, int], None]
 
 
@@ -82,10 +84,11 @@ def import_sources(config: Config, sources: list[Path], force: bool = False,
     registry, planned = gather(files, content / SOURCES_DIR, report, progress)
     plan_files(planned, registry, report)
     manifest_path = content / SOURCES_DIR / MANIFEST_NAME
-    manifest = _read_manifest(manifest_path)
+    manifest = read_manifest(manifest_path)
+    remember_moves(planned, manifest, content, force, report)
 
     def write(relative: PurePosixPath, text: str) -> tuple[Path, bool]:
-        return write_generated(content, relative, text, manifest, force, report)
+        return write_generated(content, relative, text, manifest.files, force, report)
 
     done = 0
     for results in convert_all(files, planned, registry, jobs):
@@ -104,9 +107,10 @@ def import_sources(config: Config, sources: list[Path], force: bool = False,
     site = site_info(registry, planned)
     if site:
         write(PurePosixPath(DATA_DIR, "site.yml"), _yaml(site))
-    if planned or manifest:
+    if planned or manifest.files:
         manifest_path.parent.mkdir(parents=True, exist_ok=True)
-        text = json.dumps(dict(sorted(manifest.items())), indent=1, ensure_ascii=False) + "\n"
+        text = json.dumps({"files": dict(sorted(manifest.files.items())),
+                           "records": dict(sorted(manifest.records.items()))}, indent=1, ensure_ascii=False) + "\n"
         if not manifest_path.exists() or manifest_path.read_text(encoding="utf-8") != text:
             manifest_path.write_text(text, encoding="utf-8")
     report.salvaged.sort(key=lambda item: str(item[0]))
@@ -135,9 +139,10 @@ def gather(files: list[SourceFile], sources_dir: Path, report: ImportReport,
             continue
         records = records_of(salvaged.data)
         kinds = [kind_of(record) for record in records]
-        if not any(kind not in ("other", "error") for kind in kinds):
+        if not any(kind not in _NOT_IMPORTED for kind in kinds):
             errors = [record.get("code") for record, kind in zip(records, kinds) if kind == "error"]
-            why = f"a WordPress error response ({errors[0]})" if errors else "it holds no WordPress records"
+            why = (f"a WordPress error response ({errors[0]})" if errors else
+                   "it holds no posts, pages, terms, users, media or comments")
             report.skipped_files.append((source.path, why))
             continue
         keep_source(raw, source, sources_dir)
@@ -151,7 +156,7 @@ def gather(files: list[SourceFile], sources_dir: Path, report: ImportReport,
                     report.duplicates += 1
                     planned = max(found[key], planned, key=_completeness)
                 found[key] = planned
-            elif kind not in ("other", "error"):
+            elif kind != "other":
                 add_to_registry(registry, kind, record)
                 report.registry[kind] += 1
     registry.labels = {"categories": term_labels(registry.categories), "tags": term_labels(registry.tags)}
@@ -336,12 +341,50 @@ def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _read_manifest(path: Path) -> dict[str, str]:
+@dataclass(slots=True)
+class Manifest:
+    """content/_sources/imported.json: what import wrote (to spot edits) and where each record lives."""
+
+    files: dict[str, str] = field(default_factory=dict)  # content-relative path -> sha256 of what was written
+    records: dict[str, dict[str, Any]] = field(default_factory=dict)  # "post:123" -> {path, urls}
+
+
+def read_manifest(path: Path) -> Manifest:
+    """The manifest of earlier imports (the first format was a bare {path: digest} map)."""
     if not path.exists():
-        return {}
+        return Manifest()
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError):
         raise SsgError("the import manifest is damaged; delete it and import again with --force",
                        path) from None
-    return data if isinstance(data, dict) else {}
+    if not isinstance(data, dict):
+        return Manifest()
+    if isinstance(data.get("files"), dict):
+        records = data.get("records") if isinstance(data.get("records"), dict) else {}
+        return Manifest(files=data["files"], records=records)
+    return Manifest(files={key: value for key, value in data.items() if isinstance(value, str)})
+
+
+def remember_moves(planned: list[Planned], manifest: Manifest, content: Path, force: bool,
+                   report: ImportReport) -> None:
+    """A record whose link changed since the last import keeps its old URLs as aliases; its old file goes."""
+    for item in planned:
+        summary = item.summary
+        if summary.id is None:
+            continue
+        key = f"{summary.kind}:{summary.id}"
+        before = manifest.records.get(key) or {}
+        summary.old_urls = [url for url in before.get("urls", []) if isinstance(url, str) and url != summary.url]
+        manifest.records[key] = {"path": item.target.as_posix(), "urls": [summary.url, *summary.old_urls]}
+        old_path = before.get("path")
+        if isinstance(old_path, str) and old_path != item.target.as_posix():
+            old_file = content.joinpath(*PurePosixPath(old_path).parts)
+            if not old_file.resolve().is_relative_to(content.resolve()) or not old_file.is_file():
+                continue
+            if force or manifest.files.get(old_path) == _digest(old_file.read_bytes()):
+                old_file.unlink()
+                manifest.files.pop(old_path, None)
+                report.renamed.append((content / item.target, f"moved from {old_path}: its link changed"))
+            else:
+                report.kept_edited.append(old_file)
