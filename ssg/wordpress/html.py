@@ -405,6 +405,9 @@ def pipe_table(table: lxml.html.HtmlElement) -> str | None:
 
 
 def _cell_markdown(cell: lxml.html.HtmlElement) -> str:
+    if len(cell) == 0:  # text only, the usual case: no need to run html2text
+        text = " ".join((cell.text or "").split())
+        return (_escape_text(escape_md_section(text)) if _NEEDS_ESCAPE.search(text) else text).replace("|", "\\|")
     inner = (cell.text and html.escape(cell.text, quote=False) or "") + "".join(
         lxml.html.tostring(child, encoding="unicode") for child in cell)
     markdown = run_html2text(inner).strip()
@@ -489,7 +492,8 @@ class _Converter(html2text.HTML2Text):
 
     def handle_data(self, data: str, entity_char: bool = False) -> None:
         if data and not self.code and not self.pre:
-            data = _escape_text(escape_md_section(data, snob=False))
+            if _NEEDS_ESCAPE.search(data):  # most text needs none: one search instead of six passes
+                data = _escape_text(escape_md_section(data, snob=False))
             entity_char = True  # tells html2text the text is escaped already
         super().handle_data(data, entity_char)
 
@@ -507,6 +511,9 @@ def _keep_inline_html(converter: html2text.HTML2Text, tag: str, attrs: dict, sta
 
 
 _SYNTAX = re.compile(r"([*`\[\]<]|~(?=~)|(?<=~)~|&(?=#?\w+;)|(?<!\w)_|_(?!\w))")
+
+
+_NEEDS_ESCAPE = re.compile(r"[\\*`\[\]<_~&]|^\s*(?:\d+\.(?=\s)|[+-](?=[\s-])|[#>=])")
 
 
 def _escape_text(data: str) -> str:
