@@ -7,28 +7,20 @@ code blocks and embeds, and junk left in the text) are printed as a table; run w
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
 from ssg import frontmatter
-from ssg.config import load_config
 from ssg.markdown import make_markdown, render_markdown
-from ssg.wordpress.write import import_sources
 
-from conftest import REPOSITORY
+from conftest import LOOPBACK_DUMP as DUMP
 from fidelity import KINDS, compare
-
-DUMP = REPOSITORY / "tests" / "fixtures" / "wp-loopback-dump"
 
 
 @pytest.fixture(scope="module")
-def figures(tmp_path_factory):
-    site = tmp_path_factory.mktemp("fidelity")
-    (site / "ssg.toml").write_text("")
-    import_sources(load_config(site), [DUMP])
+def figures(imported_dump):
     bodies = {}
-    for path in (site / "content").rglob("*.md"):
+    for path in (imported_dump / "content").rglob("*.md"):
         meta, body = frontmatter.split(path.read_text(encoding="utf-8"), path)
         bodies[(meta["kind"], meta["wordpress"]["id"])] = body
     parser = make_markdown()

@@ -13,10 +13,9 @@ from ssg.config import load_config
 from ssg.wordpress import write
 from ssg.wordpress.write import import_sources
 
-from conftest import EXAMPLES, REPOSITORY, SEED
+from conftest import EXAMPLES, LOOPBACK_DUMP as DUMP, SEED
 
 LIST_FILE = EXAMPLES / "posts-from-category-7.json"
-DUMP = REPOSITORY / "tests" / "fixtures" / "wp-loopback-dump"
 
 
 def markdown_files(site: Path) -> dict[str, dict]:
@@ -70,7 +69,7 @@ def test_a_folder_is_recognised_by_content_not_by_file_names(new_site, run_ssg, 
     assert "slug: media-2" in terms
     site = (new_site / "content/_data/site.yml").read_text(encoding="utf-8")
     assert "name: Theme Unit Test Data" in site and "gmt_offset: -7" in site
-    assert (new_site / "content/_sources/dump/1.json").is_file()
+    assert (new_site / "content/_sources/1.json").read_bytes() == (folder / "1.json").read_bytes()
 
 
 def test_reimport_changes_no_byte(new_site, run_ssg):

@@ -6,29 +6,15 @@ import pytest
 import yaml
 
 from ssg import frontmatter
-from ssg.config import load_config
-from ssg.wordpress.write import import_sources
-
-from conftest import REPOSITORY
-
-DUMP = REPOSITORY / "tests" / "fixtures" / "wp-loopback-dump"
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    root = tmp_path_factory.mktemp("contract")
-    (root / "ssg.toml").write_text("")
-    import_sources(load_config(root), [DUMP])
-    return root
-
-
-@pytest.fixture(scope="module")
-def posts(site):
+def posts(imported_dump):
     found = {}
-    for path in (site / "content").rglob("*.md"):
+    for path in (imported_dump / "content").rglob("*.md"):
         text = path.read_text(encoding="utf-8")
         meta, body = frontmatter.split(text, path)
-        found[meta["wordpress"]["id"]] = (path.relative_to(site / "content").as_posix(), meta, body, text)
+        found[meta["wordpress"]["id"]] = (path.relative_to(imported_dump / "content").as_posix(), meta, body, text)
     return found
 
 
@@ -50,8 +36,8 @@ def test_ambiguous_category_names_are_written_as_slug_paths(posts):
     assert "Parent Category/Child Category 03/Grandchild Category" in meta["categories"]
 
 
-def test_terms_registry_lists_every_term_sorted_by_slug(site):
-    terms = yaml.safe_load((site / "content/_data/terms.yml").read_text(encoding="utf-8"))
+def test_terms_registry_lists_every_term_sorted_by_slug(imported_dump):
+    terms = yaml.safe_load((imported_dump / "content/_data/terms.yml").read_text(encoding="utf-8"))
     assert len(terms["categories"]) == 74 and len(terms["tags"]) == 118 and len(terms["authors"]) == 3
     slugs = [term["slug"] for term in terms["categories"]]
     assert slugs == sorted(slugs)

@@ -55,23 +55,14 @@ class Registry:
     labels: dict[str, dict[int, str]] = field(default_factory=dict)  # filled once every file is read
 
 
-@dataclass(slots=True)
-class SourceFile:
-    """One file named on the command line (or found in a folder named there)."""
-
-    path: Path
-    base: Path  # the folder it was found in, or its own folder for a file named directly
-    from_folder: bool
-
-
-def find_source_files(sources: list[Path]) -> list[SourceFile]:
+def find_source_files(sources: list[Path]) -> list[Path]:
     """The JSON files named on the command line, with folders searched recursively, in a stable order."""
     files = []
     for source in sources:
         if source.is_dir():
-            files += [SourceFile(path, source, True) for path in sorted(source.rglob("*.json")) if path.is_file()]
+            files += [path for path in sorted(source.rglob("*.json")) if path.is_file()]
         elif source.is_file():
-            files.append(SourceFile(source, source.parent, False))
+            files.append(source)
         else:
             raise SsgError("no such file or folder", source)
     return files
@@ -242,5 +233,5 @@ def _site_from_index(record: dict[str, Any]) -> dict[str, Any]:
     return site
 
 
-__all__ = ["NotJson", "POST_LIKE", "Media", "Registry", "SourceFile", "Term", "add_embedded", "add_to_registry",
+__all__ = ["NotJson", "POST_LIKE", "Media", "Registry", "Term", "add_embedded", "add_to_registry",
            "as_int", "find_source_files", "kind_of", "read_json_file", "records_of", "text_of"]

@@ -27,7 +27,7 @@ from ssg.config import Config
 from ssg.errors import SsgError
 from ssg.wordpress.map import Summary, map_record, summarize
 from ssg.wordpress.read import (
-    POST_LIKE, Registry, SourceFile, add_embedded, add_to_registry, find_source_files, kind_of, records_of,
+    POST_LIKE, Registry, add_embedded, add_to_registry, find_source_files, kind_of, records_of,
 )
 from ssg.wordpress.salvage import NotJson, parse_json
 from ssg.wordpress.terms import term_labels, terms_registry
@@ -119,7 +119,7 @@ def import_sources(config: Config, sources: list[Path], force: bool = False,
 
 # --- first pass ---
 
-def gather(files: list[SourceFile], sources_dir: Path, report: ImportReport,
+def gather(files: list[Path], sources_dir: Path, report: ImportReport,
            progress: Progress | None) -> tuple[Registry, list[Planned]]:
     """Read every file once: fill the registry, summarise each post record, keep the raw file."""
     registry = Registry()
@@ -129,13 +129,13 @@ def gather(files: list[SourceFile], sources_dir: Path, report: ImportReport,
         if progress:
             progress("Reading", index + 1, len(files))
         try:
-            raw = source.path.read_bytes()
+            raw = source.read_bytes()
             salvaged = parse_json(raw)
         except NotJson as error:
-            report.skipped_files.append((source.path, str(error)))
+            report.skipped_files.append((source, str(error)))
             continue
         except OSError as error:
-            report.skipped_files.append((source.path, f"cannot be read: {error.strerror}"))
+            report.skipped_files.append((source, f"cannot be read: {error.strerror}"))
             continue
         records = records_of(salvaged.data)
         kinds = [kind_of(record) for record in records]
@@ -143,7 +143,7 @@ def gather(files: list[SourceFile], sources_dir: Path, report: ImportReport,
             errors = [record.get("code") for record, kind in zip(records, kinds) if kind == "error"]
             why = (f"a WordPress error response ({errors[0]})" if errors else
                    "it holds no posts, pages, terms, users, media or comments")
-            report.skipped_files.append((source.path, why))
+            report.skipped_files.append((source, why))
             continue
         keep_source(raw, source, sources_dir)
         for position, (record, kind) in enumerate(zip(records, kinds)):
@@ -169,20 +169,16 @@ def _completeness(planned: Planned) -> tuple[Any, ...]:
     return (not summary.problems, summary.has_embedded, summary.modified, -planned.file_index, -planned.position)
 
 
-def keep_source(raw: bytes, source: SourceFile, sources_dir: Path) -> Path:
+def keep_source(raw: bytes, source: Path, sources_dir: Path) -> Path:
     """Keep the raw file under content/_sources/ byte for byte, so a better converter can run again."""
-    resolved = source.path.resolve()
+    resolved = source.resolve()
     if resolved.is_relative_to(sources_dir.resolve()):
         return resolved  # a crawl saved it here already
-    if source.from_folder:
-        parts = [source.base.resolve().name or "source", *source.path.relative_to(source.base).parts]
-    else:
-        parts = [source.path.name]
-    target = sources_dir.joinpath(*(safe_file_name(part, keep_suffix=True) for part in parts))
-    if target.exists() and target.read_bytes() != raw:
+    target = sources_dir / safe_file_name(source.name, keep_suffix=True)
+    if target.exists() and target.read_bytes() != raw:  # another file of the same name
         target = target.with_name(f"{target.stem}-{_digest(raw)[:8]}{target.suffix}")
     if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
+        sources_dir.mkdir(parents=True, exist_ok=True)
         target.write_bytes(raw)
     return target
 
@@ -274,7 +270,7 @@ def convert_file(path: Path, items: list[tuple[int, Summary, PurePosixPath]],
     return results
 
 
-def convert_all(files: list[SourceFile], planned: list[Planned], registry: Registry, jobs: int | None):
+def convert_all(files: list[Path], planned: list[Planned], registry: Registry, jobs: int | None):
     """Yield each file's converted records; with many records, in worker processes."""
     work: dict[int, list[tuple[int, Summary, PurePosixPath]]] = {}
     for item in sorted(planned, key=lambda item: (item.file_index, item.position)):
@@ -282,12 +278,12 @@ def convert_all(files: list[SourceFile], planned: list[Planned], registry: Regis
     jobs = jobs if jobs is not None else (os.cpu_count() or 1)
     if jobs <= 1 or len(planned) < PARALLEL_FROM:
         for index, items in work.items():
-            yield convert_file(files[index].path, items, registry)
+            yield convert_file(files[index], items, registry)
         return
     with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(registry,)) as pool:
         pending = []
         for index, items in work.items():  # a bounded window of files in flight keeps memory flat
-            pending.append(pool.submit(convert_file, files[index].path, items))
+            pending.append(pool.submit(convert_file, files[index], items))
             if len(pending) >= jobs * 4:
                 yield pending.pop(0).result()
         for future in pending:
