@@ -151,6 +151,8 @@ def run_import(args: argparse.Namespace) -> int:
         print(f"  {_count(report.duplicates, 'record')} found in more than one file, imported once")
     for path, problems in report.salvaged:
         print(f"  salvaged {_shown(path)}: {'; '.join(problems)}")
+    for path, notes in report.notes:
+        print(f"  note {_shown(path)}: {'; '.join(notes)}")
     for path, why in report.renamed:
         print(f"  renamed {_shown(path)}: {why}")
     for path in report.kept_edited:

@@ -208,3 +208,10 @@ def test_a_changed_link_keeps_the_old_address_as_an_alias(new_site, run_ssg, tmp
     before = (new_site / "content/posts/2020/05/hello-again.md").read_bytes()
     run_ssg("import", source, "--site", new_site)  # the history is remembered: same bytes again
     assert (new_site / "content/posts/2020/05/hello-again.md").read_bytes() == before
+
+
+def test_what_the_conversion_dropped_is_noted_in_the_summary(new_site, run_ssg, tmp_path):
+    source = tmp_path / "post.json"
+    source.write_text(json.dumps(record(content={"rendered": '<p>Write to us.</p>[contact-form-7 id="3"]'})))
+    code, out, _ = run_ssg("import", source, "--site", new_site)
+    assert code == 0 and "note content/posts/2020/05/hello.md: dropped the [contact-form-7] shortcode" in out.replace(str(new_site) + "/", "")

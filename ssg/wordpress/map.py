@@ -51,6 +51,7 @@ class Document:
     body: str
     problems: list[str] = field(default_factory=list)
     unresolved: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what the conversion dropped or changed on purpose
 
 
 def summarize(record: dict[str, Any]) -> Summary:
@@ -145,7 +146,7 @@ def map_record(record: dict[str, Any], summary: Summary, file_problems: list[str
     if comments:
         meta["comments"] = comments
     return Document(meta=meta, body="\n" + converted.markdown if converted.markdown else "",
-                    problems=problems, unresolved=unresolved)
+                    problems=problems, unresolved=unresolved, notes=converted.notes)
 
 
 def plain_text(fragment: str) -> str:

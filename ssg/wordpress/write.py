@@ -58,6 +58,7 @@ class ImportReport:
     unchanged: list[Path] = field(default_factory=list)
     kept_edited: list[Path] = field(default_factory=list)
     salvaged: list[tuple[Path, list[str]]] = field(default_factory=list)
+    notes: list[tuple[Path, list[str]]] = field(default_factory=list)  # e.g. a plugin's shortcode dropped
     skipped_files: list[tuple[Path, str]] = field(default_factory=list)
     renamed: list[tuple[Path, str]] = field(default_factory=list)
     unresolved: Counter[str] = field(default_factory=Counter)  # "category 12" -> posts referring to it
@@ -92,12 +93,14 @@ def import_sources(config: Config, sources: list[Path], force: bool = False,
 
     done = 0
     for results in convert_all(files, planned, registry, jobs):
-        for relative, text, kind, problems, unresolved in results:
+        for relative, text, kind, problems, unresolved, notes in results:
             target, written = write(relative, text)
             if written:
                 report.written[kind if kind in ("post", "page") else "other"] += 1
             if problems:
                 report.salvaged.append((target, problems))
+            if notes:
+                report.notes.append((target, notes))
             report.unresolved.update(unresolved)
             done += 1
         if progress:
@@ -114,6 +117,7 @@ def import_sources(config: Config, sources: list[Path], force: bool = False,
         if not manifest_path.exists() or manifest_path.read_text(encoding="utf-8") != text:
             manifest_path.write_text(text, encoding="utf-8")
     report.salvaged.sort(key=lambda item: str(item[0]))
+    report.notes.sort(key=lambda item: str(item[0]))
     return report
 
 
@@ -256,8 +260,8 @@ def _start_worker(registry: Registry) -> None:
 
 
 def convert_file(path: Path, items: list[tuple[int, Summary, PurePosixPath]],
-                 registry: Registry | None = None) -> list[tuple[PurePosixPath, str, str, list[str], list[str]]]:
-    """Convert the chosen records of one file: (target, Markdown text, kind, problems, unresolved IDs)."""
+                 registry: Registry | None = None) -> list[tuple[PurePosixPath, str, str, list[str], list[str], list[str]]]:
+    """Convert the chosen records of one file: (target, Markdown, kind, problems, unresolved IDs, notes)."""
     registry = registry or _REGISTRY
     assert registry is not None
     salvaged = parse_json(path.read_bytes())
@@ -266,7 +270,7 @@ def convert_file(path: Path, items: list[tuple[int, Summary, PurePosixPath]],
     for position, summary, target in items:
         document = map_record(records[position], summary, salvaged.problems, registry)
         results.append((target, frontmatter.dump(document.meta, document.body), summary.kind,
-                        document.problems, document.unresolved))
+                        document.problems, document.unresolved, document.notes))
     return results
 
 
