@@ -47,5 +47,5 @@ def _entry(comment: dict[str, Any], comments: dict[int, Any], site_offset: timed
         entry["date"] = date.isoformat()
     if comment.get("type") in ("pingback", "trackback"):
         entry["type"] = comment["type"]
-    entry["body"] = html_to_markdown(text_of(comment.get("content"))).markdown
+    entry["body"] = html_to_markdown(text_of(comment.get("content"))).markdown.strip()
     return entry
