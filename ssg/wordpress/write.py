@@ -7,9 +7,11 @@ converts its posts, a file at a time, writing as results arrive.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import logging
+import multiprocessing
 import os
 import re
 from collections import Counter
@@ -284,14 +286,23 @@ def convert_all(files: list[Path], planned: list[Planned], registry: Registry, j
         for index, items in work.items():
             yield convert_file(files[index], items, registry)
         return
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(registry,)) as pool:
-        pending = []
-        for index, items in work.items():  # a bounded window of files in flight keeps memory flat
-            pending.append(pool.submit(convert_file, files[index], items))
-            if len(pending) >= jobs * 4:
-                yield pending.pop(0).result()
-        for future in pending:
-            yield future.result()
+    # Forked workers share the first pass's memory copy-on-write; frozen, the garbage collector in
+    # a worker does not walk (and so copy) it. Where fork is missing, workers are spawned.
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    gc.freeze()
+    try:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_worker,
+                                 initargs=(registry,)) as pool:
+            pending = []
+            for index, items in work.items():  # a bounded window of files in flight keeps memory flat
+                pending.append(pool.submit(convert_file, files[index], items))
+                if len(pending) >= jobs * 4:
+                    yield pending.pop(0).result()
+            for future in pending:
+                yield future.result()
+    finally:
+        gc.unfreeze()
 
 
 # --- writing ---
