@@ -174,6 +174,14 @@ def test_custom_post_types_land_in_their_own_folder(new_site, tmp_path):
     assert "type-media/x.md" in posts  # content/media/ holds downloaded files
 
 
+def test_wordpress_internal_types_are_not_imported(new_site, run_ssg, tmp_path):
+    source = tmp_path / "mixed.json"
+    source.write_text(json.dumps([record(), record(id=9, type="wp_navigation", slug="menu"), record(id=10, type="wp_block")]))
+    code, out, _ = run_ssg("import", source, "--site", new_site)
+    assert code == 0 and "1 post," in out and "2 internal" in out
+    assert set(markdown_files(new_site)) == {"posts/2020/05/hello.md"}
+
+
 def test_site_url_is_inferred_from_links_without_an_index(new_site, tmp_path):
     source = tmp_path / "post.json"
     source.write_text(json.dumps(record()))

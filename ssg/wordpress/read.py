@@ -17,6 +17,7 @@ from ssg.wordpress.salvage import NotJson, Salvaged, parse_json
 log = logging.getLogger(__name__)
 
 POST_LIKE = "post"
+_INTERNAL_TYPES = {"nav_menu_item", "revision", "customize_changeset", "oembed_cache", "user_request"}
 
 
 @dataclass(slots=True)
@@ -109,6 +110,8 @@ def kind_of(record: Any) -> str:
         return "user"
     if "content" in record and "parent" in record and "type" not in record and "status" not in record:
         return "revision"  # /posts/<id>/revisions and /autosaves: history, not a post of its own
+    if isinstance(record.get("type"), str) and (record["type"] in _INTERNAL_TYPES or record["type"].startswith("wp_")):
+        return "internal"  # reusable blocks, navigation menus, templates: the theme's, not the archive's
     if "content" in record and any(key in record for key in ("link", "slug", "title", "date", "guid")):
         return POST_LIKE
     return "other"

@@ -45,7 +45,7 @@ _UNSAFE_NAME = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]')
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
 _TOP_FOLDERS = {"posts", "pages", "media", "static"}  # a custom post type must not land in these
 
-_NOT_IMPORTED = ("other", "error", "revision")
+_NOT_IMPORTED = ("other", "error", "revision", "internal")
 
 Progress = Callable[[str, int, int], None]
 
