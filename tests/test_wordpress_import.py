@@ -223,3 +223,12 @@ def test_what_the_conversion_dropped_is_noted_in_the_summary(new_site, run_ssg, 
     source.write_text(json.dumps(record(content={"rendered": '<p>Write to us.</p>[contact-form-7 id="3"]'})))
     code, out, _ = run_ssg("import", source, "--site", new_site)
     assert code == 0 and "note content/posts/2020/05/hello.md: dropped the [contact-form-7] shortcode" in out.replace(str(new_site) + "/", "")
+
+
+def test_without_an_excerpt_the_text_before_the_more_tag_is_the_summary(new_site, tmp_path):
+    source = tmp_path / "post.json"
+    source.write_text(json.dumps(record(excerpt={"rendered": ""}, content={
+        "rendered": '<p>The teaser.</p>\n<p><span id="more-1"></span></p>\n<p>The rest.</p>'})))
+    import_sources(load_config(new_site), [source])
+    meta = markdown_files(new_site)["posts/2020/05/hello.md"]
+    assert meta["summary"] == "The teaser."

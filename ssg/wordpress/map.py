@@ -20,6 +20,7 @@ from ssg.wordpress.read import Registry, as_int, text_of
 
 _TAG = re.compile(r"<[^>]*>")
 _MORE_LINK = re.compile(r"<a\b[^>]*class=[\"'][^\"']*more-link[^>]*>.*?</a>", re.IGNORECASE | re.DOTALL)
+_MORE_TAG = re.compile(r"<!--more.*?-->|<span id=[\"']more-\d+[\"']>", re.IGNORECASE)
 _LINK_DATE = re.compile(r"/(\d{4})/(\d{2})/(?:(\d{2})/)?")
 _PUBLIC_STATUSES = {"publish", "inherit", None}
 # Fields every REST post response has; in a damaged record, their absence is worth reporting.
@@ -114,7 +115,11 @@ def map_record(record: dict[str, Any], summary: Summary, file_problems: list[str
         if ids:
             meta[key] = [labels.get(term, term) if isinstance(term, int) else term for term in ids]
             unresolved += [f"{noun} {term}" for term in ids if isinstance(term, int) and term not in labels]
+    content_html = text_of(record.get("content"))
     summary_text = plain_text(_MORE_LINK.sub("", text_of(record.get("excerpt"))))
+    more = _MORE_TAG.search(content_html)
+    if not summary_text and more:  # no excerpt: what comes before <!--more--> is the summary
+        summary_text = plain_text(content_html[:more.start()])
     if summary_text:
         meta["summary"] = summary_text
     image = featured_image(record, registry, unresolved)
@@ -130,7 +135,6 @@ def map_record(record: dict[str, Any], summary: Summary, file_problems: list[str
     if record.get("comment_status") in ("open", "closed"):
         meta["comment_status"] = record["comment_status"]
 
-    content_html = text_of(record.get("content"))
     content_html, repaired = restore_paragraphs(content_html)
     if repaired:
         problems.append("lost its opening <p> tags")
