@@ -81,3 +81,9 @@ def test_featured_images_sticky_format_and_status(posts):
 
 def test_the_more_tag_is_kept_for_the_summary_split(posts):
     assert any("<!--more-->" in body for _, _, body, _ in posts.values())
+
+
+def test_titles_with_markup_become_plain_text(posts):
+    titles = {meta["title"] for _, meta, _, _ in posts.values()}
+    assert "Markup: Title With Markup" in titles  # "Title <em>With</em> <b>Mark<sup>up</sup></b>"
+    assert "Markup: Title With Special Characters ~`!@#$%^&*()-_=+{}[]/\\;:'\u201d?,.>" in titles

@@ -19,6 +19,8 @@ from ssg.wordpress.html import html_to_markdown, restore_paragraphs
 from ssg.wordpress.read import Registry, as_int, text_of
 
 _TAG = re.compile(r"<[^>]*>")
+_BLOCK_TAG = re.compile(r"</?(?:p|div|br|li|ul|ol|h[1-6]|blockquote|pre|table|tr|td|th|figure|figcaption)\b[^>]*>",
+                        re.IGNORECASE)
 _MORE_LINK = re.compile(r"<a\b[^>]*class=[\"'][^\"']*more-link[^>]*>.*?</a>", re.IGNORECASE | re.DOTALL)
 _MORE_TAG = re.compile(r"<!--more.*?-->|<span id=[\"']more-\d+[\"']>", re.IGNORECASE)
 _LINK_DATE = re.compile(r"/(\d{4})/(\d{2})/(?:(\d{2})/)?")
@@ -154,8 +156,10 @@ def map_record(record: dict[str, Any], summary: Summary, file_problems: list[str
 
 
 def plain_text(fragment: str) -> str:
-    """HTML title or excerpt -> text: tags removed, entities decoded, spaces collapsed."""
-    return " ".join(html.unescape(_TAG.sub(" ", fragment) if "<" in fragment else fragment).split())
+    """HTML title or excerpt -> text: tags removed (blocks leave a space), entities decoded, spaces collapsed."""
+    if "<" in fragment:
+        fragment = _TAG.sub("", _BLOCK_TAG.sub(" ", fragment))
+    return " ".join(html.unescape(fragment).split())
 
 
 def featured_image(record: dict[str, Any], registry: Registry, unresolved: list[str]) -> dict[str, Any] | None:
