@@ -232,3 +232,12 @@ def test_without_an_excerpt_the_text_before_the_more_tag_is_the_summary(new_site
     import_sources(load_config(new_site), [source])
     meta = markdown_files(new_site)["posts/2020/05/hello.md"]
     assert meta["summary"] == "The teaser."
+
+
+def test_a_child_page_without_a_link_nests_under_its_parent(new_site, tmp_path):
+    source = tmp_path / "pages.json"
+    source.write_text(json.dumps([record(id=2, type="page", slug="about", link=""),
+                                  record(id=3, type="page", slug="team", parent=2, link="")]))
+    import_sources(load_config(new_site), [source])
+    pages = markdown_files(new_site)
+    assert pages["pages/about/team.md"]["url"] == "/about/team/" and pages["pages/about.md"]["url"] == "/about/"

@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from ssg import frontmatter
+from ssg import frontmatter, urls
 from ssg.config import Config
 from ssg.errors import SsgError
 from ssg.wordpress.map import Summary, map_record, summarize
@@ -85,7 +85,7 @@ def import_sources(config: Config, sources: list[Path], force: bool = False,
     content = config.content_dir
     files = find_source_files(sources)
     registry, planned = gather(files, content / SOURCES_DIR, report, progress)
-    plan_files(planned, registry, report)
+    plan_files(planned, report)
     manifest_path = content / SOURCES_DIR / MANIFEST_NAME
     manifest = read_manifest(manifest_path)
     remember_moves(planned, manifest, content, force, report)
@@ -191,7 +191,7 @@ def keep_source(raw: bytes, source: Path, sources_dir: Path) -> Path:
 
 # --- where each record goes ---
 
-def plan_files(planned: list[Planned], registry: Registry, report: ImportReport) -> None:
+def plan_files(planned: list[Planned], report: ImportReport) -> None:
     """Give every record its own file under content/ and its own URL; clashes get the record's ID."""
     planned.sort(key=lambda item: (item.summary.kind, item.summary.id is None, item.summary.id or 0,
                                    item.summary.slug, item.file_index, item.position))
@@ -200,7 +200,7 @@ def plan_files(planned: list[Planned], registry: Registry, report: ImportReport)
     taken_urls: set[str] = set()
     for item in planned:
         summary = item.summary
-        target = document_path(summary, by_id, registry)
+        target = document_path(summary, by_id)
         suffix = summary.id if summary.id is not None else item.position
         if target.as_posix().casefold() in taken_files:
             clash = target
@@ -215,7 +215,7 @@ def plan_files(planned: list[Planned], registry: Registry, report: ImportReport)
         item.target = target
 
 
-def document_path(summary: Summary, by_id: dict[tuple[str, int], Planned], registry: Registry) -> PurePosixPath:
+def document_path(summary: Summary, by_id: dict[tuple[str, int], Planned]) -> PurePosixPath:
     """Posts by year and month; pages and hierarchical types nested under their parents."""
     name = safe_file_name(summary.slug) + ".md"
     if summary.kind == "post":
@@ -223,16 +223,23 @@ def document_path(summary: Summary, by_id: dict[tuple[str, int], Planned], regis
             return PurePosixPath("posts", "undated", name)
         return PurePosixPath("posts", f"{summary.date:%Y}", f"{summary.date:%m}", name)
     folder = "pages" if summary.kind == "page" else type_folder(summary.kind)
-    parents: list[str] = []
-    parent, seen = summary.parent, {summary.id}
-    while parent and (summary.kind, parent) in by_id and parent not in seen and len(parents) < 20:
-        seen.add(parent)
-        ancestor = by_id[(summary.kind, parent)].summary
-        parents.insert(0, safe_file_name(ancestor.slug))
-        parent = ancestor.parent
+    parents = [ancestor.slug for ancestor in ancestors(summary, by_id)]
     if summary.parent and not parents:  # the parent is not in the dump: its URL still says where it was
-        parents = [safe_file_name(part) for part in summary.url.strip("/").split("/")[:-1]]
-    return PurePosixPath(folder, *parents, name)
+        parents = summary.url.strip("/").split("/")[:-1]
+    elif parents and not summary.link:  # no link to take the address from: it nests like the file
+        summary.url = urls.check_url("/" + "/".join(urls.slugify(part) for part in [*parents, summary.slug]) + "/")
+    return PurePosixPath(folder, *(safe_file_name(part) for part in parents), name)
+
+
+def ancestors(summary: Summary, by_id: dict[tuple[str, int], Planned]) -> list[Summary]:
+    """The parent chain of a page, root first; stops at a loop or a parent not in the dump."""
+    chain: list[Summary] = []
+    parent, seen = summary.parent, {summary.id}
+    while parent and (summary.kind, parent) in by_id and parent not in seen and len(chain) < 20:
+        seen.add(parent)
+        chain.insert(0, by_id[(summary.kind, parent)].summary)
+        parent = chain[0].parent
+    return chain
 
 
 def type_folder(kind: str) -> str:
