@@ -60,3 +60,14 @@ def test_every_post_keeps_99_percent_of_its_words_in_order(figures):
 
 def test_no_post_has_junk(figures):
     assert {key[2]: f.junk for key, f in figures.items() if f.junk} == {}
+
+
+def test_the_figures_catch_lost_content_and_junk():
+    original = ('<h2>Head</h2><p>One <a href="https://a.example/">link</a> and <img src="/i.png"></p>'
+                '<ul><li>item</li></ul><pre>code</pre><figure class="wp-block-embed"><div '
+                'class="wp-block-embed__wrapper">https://youtu.be/x</div></figure>')
+    archived = "<p>Head</p><p>One link and **bold** [gallery]</p><p>&lt;p&gt;</p>"
+    figures = compare(original, archived)
+    assert figures.words < 1
+    assert all(figures.recall[kind] == 0 for kind in ("links", "images", "headings", "list items", "pre blocks", "embeds"))
+    assert {line.split(":")[0] for line in figures.junk} == {"shortcode", "literal tag", "markdown as text"}
