@@ -101,11 +101,11 @@ def _markdown_list(top: lxml.html.HtmlElement) -> bool:
     for descendant in top.iterdescendants():
         if isinstance(descendant.tag, str) and descendant.tag in _LIST_BREAKERS:
             return False
-    for item in top.iter("li"):
-        paragraphs = [child for child in item if child.tag == "p"]
-        if len(paragraphs) > 1 or (paragraphs and (item.text or "").strip()):
-            return False
-        for paragraph in paragraphs:
+    paragraphs = [[child for child in item if child.tag == "p"] for item in top.iter("li")]
+    if any(len(found) > 1 or (found and (found[0].getparent().text or "").strip()) for found in paragraphs):
+        return False
+    for found in paragraphs:
+        for paragraph in found:
             paragraph.drop_tag()
     return True
 
@@ -263,8 +263,10 @@ def put_blocks_back(markdown: str, blocks: list[str]) -> str:
     """Each placeholder line becomes its block; inside a quote, every line of it gets the "> "."""
 
     def block(match: re.Match[str]) -> str:
-        prefix = match.group(1)
-        lines = blocks[int(match.group(2))].split("\n")
+        prefix, number = match.group(1), int(match.group(2))
+        if number >= len(blocks):
+            return match.group(0)  # the post's own text happens to look like a placeholder
+        lines = blocks[number].split("\n")
         return "\n".join((prefix + line) if line else prefix.rstrip() for line in lines)
 
     markdown = _TOKEN_LINE.sub(block, _FOOTNOTE_TOKEN.sub(r"[^\1]", _space_out_tokens(markdown))).strip("\n")
