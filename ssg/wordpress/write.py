@@ -55,8 +55,7 @@ class ImportReport:
     """What an import did, for its summary."""
 
     files_read: int = 0
-    written: Counter[str] = field(default_factory=Counter)  # by kind: post, page, other
-    written_files: list[Path] = field(default_factory=list)
+    written: Counter[str] = field(default_factory=Counter)  # files written, by kind: post, page, other
     unchanged: list[Path] = field(default_factory=list)
     kept_edited: list[Path] = field(default_factory=list)
     salvaged: list[tuple[Path, list[str]]] = field(default_factory=list)
@@ -334,7 +333,6 @@ def write_generated(content: Path, relative: PurePosixPath, text: str, manifest:
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(data)
     manifest[key] = _digest(data)
-    report.written_files.append(target)
     return target, True
 
 
