@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import nh3
 
@@ -53,16 +53,32 @@ def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
     return value
 
 
-def sanitize_html(html: str) -> str:
-    """Keep structure, text, links and media; drop script, event handlers, forms and unsafe URLs."""
+def sanitize_html(html: str, base_url: str | None = None) -> str:
+    """Keep structure, text, links and media; drop script, event handlers, forms and unsafe URLs.
+
+    With `base_url`, relative addresses become absolute ones (for feeds, read away from the site).
+    """
+    attribute_filter = _filter_attribute
+    if base_url:
+        def attribute_filter(tag: str, attribute: str, value: str) -> str | None:
+            if attribute == "srcset":  # nh3 leaves srcset alone when it rewrites relative URLs
+                value = ", ".join(" ".join([urljoin(base_url, parts[0]), *parts[1:]])
+                                  for parts in (c.split() for c in value.split(",")) if parts)
+            return _filter_attribute(tag, attribute, value)
     return nh3.clean(
         html,
         tags=_TAGS,
         clean_content_tags={"script", "style"},
         attributes=_ATTRIBUTES,
-        attribute_filter=_filter_attribute,
+        attribute_filter=attribute_filter,
         set_tag_attribute_values={"iframe": {"sandbox": _IFRAME_SANDBOX, "loading": "lazy"}},
         url_schemes=_URL_SCHEMES,
+        url_relative=("rewrite_with_base", base_url) if base_url else None,
         link_rel=None,  # content cannot set target=, so no rel is needed
         strip_comments=True,
     )
+
+
+def absolutize_html(html: str, page_url: str) -> str:
+    """Sanitized HTML of a page, with every address made absolute against the page's own address."""
+    return sanitize_html(html, base_url=page_url)

@@ -29,7 +29,7 @@ class ArchiveRequestHandler(http.server.SimpleHTTPRequestHandler):
         if local.is_dir():
             if not inner.endswith("/"):
                 return self._redirect(request_path + "/")
-            local = local / "index.html"
+            local = local / "index.html" if (local / "index.html").is_file() else local / "index.xml"
         if not local.is_file():
             return self._not_found()
         self.path = inner
