@@ -1,8 +1,8 @@
 """Resolve stage: old addresses that must keep working: alias redirect pages and the ?p=ID link map.
 
 A static host cannot redirect by query string, so plain WordPress links (/?p=123, /?cat=4,
-/index.php?page_id=5) are answered by a small script on the home and 404 pages that looks the
-parameter up in JSON shards of this map.
+/index.php?page_id=5) are answered by a small script on every page of the theme (a static host
+shows the home or 404 page for them) that looks the parameter up in JSON shards of this map.
 """
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ class Redirect:
 
     url: str
     target: str
-    owner: str  # who asked for it, for collision messages
-    explicit: bool = True  # written in front matter; implicit ones give way to anything else
+    owner: str  # who asked for it, for messages
+    explicit: bool = True  # written in front matter, so a user wants to hear when it cannot be made
 
 
 OldLinks = dict[str, dict[str, str]]  # parameter -> value -> site path
@@ -48,12 +48,14 @@ def resolve_redirects(documents: list[Post], taxonomies: Taxonomies) -> tuple[li
         for alias in post.aliases:
             path, _, query = alias.partition("?")
             if query:
+                # Whatever the path (/, /index.php, /blog/), a static host shows the home, 404 or
+                # another archive page for it, and every page of the theme consults the map.
                 parameters = [(k, v) for k, v in parse_qsl(query) if k in urls.OLD_LINK_PARAMETERS and v]
-                if urls.is_front_door(path) and parameters:
+                if parameters:
                     add_old_link(*parameters[0], post.url, owner)
                 else:
-                    log.warning("%s: alias %r cannot be redirected by a static host (only /?p=, "
-                                "?page_id=, ?cat=, ?tag=, ?author= and ?m= links can)", owner, alias)
+                    log.warning("%s: alias %r cannot be redirected by a static host (of queries, only "
+                                "?p=, ?page_id=, ?cat=, ?tag=, ?author= and ?m= can)", owner, alias)
             elif path != post.url:
                 redirects.append(Redirect(url=path, target=post.url, owner=f"alias {alias} in {owner}"))
         old_link = urls.path_from_link(str(post.wordpress.get("link") or ""))

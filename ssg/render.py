@@ -89,7 +89,8 @@ def render_site(site: Site) -> Rendered:
     if config.domain:
         outputs.append(Output(PurePosixPath("CNAME"), f"{config.domain}\n".encode("ascii")))
     outputs += site.files
-    return Rendered(outputs=outputs, problems=problems)
+    unique = {(str(problem.source), problem.url): problem for problem in problems}  # once per file and link
+    return Rendered(outputs=outputs, problems=[unique[key] for key in sorted(unique)])
 
 
 def make_link_table(site: Site) -> LinkTable:

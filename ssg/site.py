@@ -136,8 +136,8 @@ def find_original_hosts(config: Config, data: SiteData, documents: list[Post]) -
 def claim_routes(site: Site) -> tuple[dict[str, str], list[Redirect]]:
     """Every output file and who writes it; two owners of one file are an error naming both.
 
-    Also returns the redirects that will be written: an implicit one (a WordPress link that
-    changed) gives way to anything else at its address."""
+    Also returns the redirects that will be written: an alias gives way to a page, list or file
+    that lives at its address now (and to an earlier alias), with a warning naming both."""
     config = site.config
     owners: dict[str, str] = {}
     sources: dict[str, Path | None] = {}
@@ -176,9 +176,11 @@ def claim_routes(site: Site) -> tuple[dict[str, str], list[Redirect]]:
     for copied in site.files:
         claim(copied.path, str(copied.source), copied.source)
     kept = []
-    for redirect in site.redirects:
-        if not redirect.explicit and str(urls.output_path(redirect.url)) in owners:
-            log.debug("%s is not redirected: %s is there now", redirect.owner, redirect.url)
+    for redirect in site.redirects:  # an old address gives way to whatever lives there now
+        output = str(urls.output_path(redirect.url))
+        if output in owners:
+            (log.warning if redirect.explicit else log.debug)(
+                "%s is not redirected: %s is there now", redirect.owner, owners[output])
             continue
         claim(redirect.url, f"the redirect for {redirect.owner}")
         kept.append(redirect)

@@ -157,8 +157,12 @@ class _Index:
                     continue
                 made[record.slug].parent = parent
         for term in made.values():
-            if term in term.ancestors:
-                raise SsgError(f"category {term.slug!r} is its own ancestor; fix its parent", terms_file)
+            seen, above = {id(term)}, term.parent
+            while above is not None:
+                if id(above) in seen:
+                    raise SsgError(f"category {term.slug!r} is its own ancestor; fix its parent", terms_file)
+                seen.add(id(above))
+                above = above.parent
         for term in sorted(made.values(), key=lambda t: len(t.ancestors)):
             self._add(term)
 

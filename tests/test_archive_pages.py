@@ -229,3 +229,11 @@ def test_a_media_file_and_a_static_file_at_one_path_are_a_collision(contract_sit
     (contract_site / "static" / "wp-content" / "uploads" / "2020" / "01" / "harbour.png").write_bytes(b"x")
     with pytest.raises(SsgError, match="both this file and .*harbour.png want to be /wp-content/uploads/2020/01/harbour.png"):
         build(contract_site)
+
+
+def test_two_builds_of_the_same_content_are_byte_identical(contract_site, tmp_path):
+    build(contract_site, out=tmp_path / "one")
+    build(contract_site, out=tmp_path / "two")
+    files = lambda root: {p.relative_to(root): p.read_bytes() for p in root.rglob("*") if p.is_file()}  # noqa: E731
+    one = files(tmp_path / "one")
+    assert len(one) > 100 and one == files(tmp_path / "two")
