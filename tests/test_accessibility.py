@@ -39,7 +39,7 @@ def axe_violations(page) -> list[str]:
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("name", PAGES)
-def test_no_axe_violations(tab, serve_output, contract_output, name, scheme):
+def test_no_axe_violations(serve_output, tab, contract_output, name, scheme):
     site = serve_output(contract_output, "/repo/")
     tab.page.emulate_media(color_scheme=scheme)
     tab.page.goto(site + PAGES[name])

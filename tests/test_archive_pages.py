@@ -4,7 +4,6 @@ what the content says (lists, terms, comments, metadata, media)."""
 from __future__ import annotations
 
 import json
-import re
 
 import html5lib
 import pytest
@@ -150,9 +149,11 @@ def test_comments_are_threaded_and_read_only(contract_public):
 
 def test_open_graph_and_json_ld_cannot_be_closed_by_content(contract_public):
     html = read(contract_public, "2021/03/evil/")
-    scripts = re.findall(r"<script\b[^>]*>(.*?)</script>", html, flags=re.S)
-    assert len(scripts) == 1  # only the JSON-LD: the title's </script><script> did not open another
-    data = json.loads(scripts[0])
+    scripts = parse(html).findall(".//script")
+    # The theme's JSON-LD and old-link script: the title's </script><script> did not open another.
+    assert [(s.get("type"), s.get("src")) for s in scripts] == [("application/ld+json", None),
+                                                                (None, "/_ssg/old-links.js")]
+    data = json.loads(scripts[0].text)
     assert data["@type"] == "Article"
     assert data["headline"] == "</script><script>alert('title')</script> \"quotes\" & <b>tags</b>"
     assert data["url"] == "https://archive.example.net/2021/03/evil/"
@@ -208,7 +209,6 @@ def test_a_post_can_choose_its_template(contract_site):
 
 @pytest.mark.parametrize("relative, text, owners", [
     ("posts/clash.md", "---\ntitle: Clash\ndate: 2024-01-01\nurl: /about/\n---\n", ("about.md", "clash.md")),
-    ("posts/clash.md", "---\ntitle: Clash\ndate: 2024-01-01\naliases: [/about/]\n---\n", ("about.md", "alias /about/")),
     ("posts/clash.md", "---\ntitle: Clash\ndate: 2024-01-01\nurl: /category/news/\n---\n", ("News", "clash.md")),
     ("posts/clash.md", "---\ntitle: Clash\ndate: 2024-01-01\nurl: /humans.txt/\n---\n", ("clash.md",)),
 ])
@@ -222,6 +222,14 @@ def test_url_collisions_are_found_before_writing_and_name_both(contract_site, re
         assert owner in str(error.value)
     after = sorted(p.relative_to(contract_site / "public") for p in (contract_site / "public").rglob("*"))
     assert after == before
+
+
+def test_an_alias_gives_way_to_the_page_that_lives_there_now(contract_site, caplog):
+    write_post(contract_site, "posts/clash.md", "---\ntitle: Clash\ndate: 2024-01-01\naliases: [/about/]\n---\n")
+    build(contract_site)
+    assert "<h1 class=\"p-name\">About</h1>" in read(contract_site / "public", "about/")
+    [warning] = [r.getMessage() for r in caplog.records if "is not redirected" in r.getMessage()]
+    assert "alias /about/ in" in warning and "clash.md" in warning and "about.md" in warning
 
 
 def test_a_media_file_and_a_static_file_at_one_path_are_a_collision(contract_site):

@@ -56,13 +56,13 @@ NARROW_PAGES = ["2020/01/15/harbour-days/", "2020/02/20/gallery/", "category/new
 
 
 @pytest.mark.parametrize("path", NARROW_PAGES)
-def test_pages_fit_a_320_pixel_screen(tab, serve_output, contract_public, path):
+def test_pages_fit_a_320_pixel_screen(serve_output, tab, contract_public, path):
     tab.page.set_viewport_size({"width": 320, "height": 640})
     tab.page.goto(serve_output(contract_public) + path)
     assert tab.page.evaluate("document.documentElement.scrollWidth") <= 320
 
 
-def test_dark_mode_follows_the_reader_s_system(tab, serve_output, contract_public):
+def test_dark_mode_follows_the_reader_s_system(serve_output, tab, contract_public):
     site = serve_output(contract_public)
     background = "getComputedStyle(document.body).backgroundColor"
     tab.page.emulate_media(color_scheme="light")
@@ -73,7 +73,7 @@ def test_dark_mode_follows_the_reader_s_system(tab, serve_output, contract_publi
     assert (light, dark) == ("rgb(253, 253, 252)", "rgb(22, 22, 26)")
 
 
-def test_keyboard_focus_is_visible_and_the_skip_link_moves_to_the_content(tab, serve_output, contract_public):
+def test_keyboard_focus_is_visible_and_the_skip_link_moves_to_the_content(serve_output, tab, contract_public):
     page = tab.page
     page.goto(serve_output(contract_public) + "2020/01/15/harbour-days/")
     page.keyboard.press("Tab")

@@ -52,7 +52,7 @@ def test_the_old_link_map_is_sharded_and_holds_archive_addresses(repo_public):
     ("?m=201912", "2019/12/"),
     ("about/?page_id=4", "contact.html"),  # any page of the theme answers an old plain link
 ])
-def test_old_addresses_lead_to_the_archive_page(tab, serve_output, repo_public, old, new):
+def test_old_addresses_lead_to_the_archive_page(serve_output, tab, repo_public, old, new):
     site = serve_output(repo_public, "/repo/")
     tab.page.goto(site + old)
     tab.page.wait_for_url(site + new)
@@ -60,7 +60,7 @@ def test_old_addresses_lead_to_the_archive_page(tab, serve_output, repo_public, 
 
 
 @pytest.mark.browser
-def test_an_old_plain_link_that_lands_on_the_404_page_still_finds_its_post(tab, serve_output, repo_public):
+def test_an_old_plain_link_that_lands_on_the_404_page_still_finds_its_post(serve_output, tab, repo_public):
     site = serve_output(repo_public, "/repo/")
     tab.page.goto(site + "index.php?page_id=4")
     tab.page.wait_for_url(site + "contact.html")
