@@ -34,8 +34,8 @@ class LinkTable:
     outputs: set[str] | dict[str, str]  # output paths the build writes
     redirects: dict[str, str] = field(default_factory=dict)  # old path -> site path
     old_links: OldLinks = field(default_factory=dict)
-    hosts: set[str] = field(default_factory=set)  # netlocs of the original site and the archive
-    own_host: str = ""  # the archive's netloc, whose paths carry base_path
+    hosts: set[str] = field(default_factory=set)  # netlocs of the original site
+    own_host: str = ""  # the archive's netloc, whose paths under base_path are the archive's
     original_url: str = ""  # where imported root-relative links pointed; "" for a hand-written site
 
 
@@ -101,11 +101,11 @@ def resolve_link(table: LinkTable, url: str, page_url: str) -> tuple[str, bool]:
     if parts.scheme and parts.scheme.lower() not in ("http", "https"):
         return url, False  # mailto:, tel:; the sanitizer removes the dangerous ones
     if parts.netloc:
-        if parts.netloc.lower() not in table.hosts:
-            return url, False  # another site
-        path = parts.path or "/"
-        if parts.netloc.lower() == table.own_host and path.startswith(table.base_path):
-            path = "/" + path[len(table.base_path):]
+        host, path = parts.netloc.lower(), parts.path or "/"
+        if host == table.own_host and path.startswith(table.base_path):
+            path = "/" + path[len(table.base_path):]  # the archive's own published address
+        elif host not in table.hosts:
+            return url, False  # another site (or another project on the archive's host)
     elif not parts.path:
         return url, False  # '#section' or '?query' on the same page
     else:

@@ -6,7 +6,6 @@ import html
 import traceback
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
-from urllib.parse import urlsplit
 
 import jinja2
 import nh3
@@ -18,7 +17,7 @@ from ssg.links import LinkContext, LinkProblem, LinkTable, resolve_link
 from ssg.markdown import make_markdown, render_markdown
 from ssg.output import Output
 from ssg.redirects import old_link_outputs
-from ssg.sanitize import absolutize_html
+from ssg.sanitize import sanitize_html
 from ssg.site import Site
 from ssg.taxonomy import PostTerms
 from ssg.templates import make_environment
@@ -63,14 +62,14 @@ def render_site(site: Site) -> Rendered:
             check_template(environment, document)
         threads = thread_comments([(c, render_body(document, c.body)) for c in document.comments])
         image_src = None
-        if document.image:
+        if document.image and urls.is_web_address(document.image.src):
             image_src, unresolved = resolve_link(table, document.image.src, document.url)
             if unresolved:
                 problems.append(LinkProblem(document.source, document.image.src))
         outputs.append(render_page(environment, document.url, choose_template(document),
                                    document_context(site, document, bodies[document.url], threads, image_src)))
+    excerpts = {post.url: excerpt(post, bodies[post.url]) for post in site.posts}
     for term in site.lists:
-        excerpts = {post.url: excerpt(post, bodies[post.url]) for post in term.posts}
         for pager in term.pagers:
             outputs.append(render_page(environment, pager.url, [f"{term.kind}.html", "list.html"], {
                 "term": term, "pager": pager, "excerpts": excerpts, "terms_of": site.taxonomies.of_post,
@@ -95,19 +94,17 @@ def render_site(site: Site) -> Rendered:
 
 def make_link_table(site: Site) -> LinkTable:
     """What links in content may lead to: every output, every redirect, the old-link map."""
-    original = site.data.url or next(iter(site.config.original_urls), "")
-    if not original:
-        links = [str(d.wordpress.get("link") or "") for d in site.posts + site.pages]
-        original = next((link for link in links if link.startswith(("http://", "https://"))), "")
-    parts = urlsplit(original)
+    links = [str(d.wordpress.get("link") or "") for d in site.posts + site.pages]
+    original = next((address for address in [site.data.url, *site.config.original_urls, *links]
+                     if address.startswith(("http://", "https://")) and urls.host_of(address)), "")
     return LinkTable(
         base_path=site.config.base_path,
         outputs=site.routes,
         redirects={redirect.url: redirect.target for redirect in site.redirects},
         old_links=site.old_links,
         hosts=site.original_hosts,
-        own_host=urlsplit(site.config.base_url).netloc.lower(),
-        original_url=f"{parts.scheme}://{parts.netloc}/" if parts.netloc else "",
+        own_host=urls.host_of(site.config.base_url),
+        original_url=f"{original.split(':', 1)[0]}://{urls.host_of(original)}/" if original else "",
     )
 
 
@@ -168,8 +165,8 @@ def render_all_feeds(site: Site, bodies: dict[str, str]) -> list[Output]:
 
     def full_html(post: Post) -> str:
         if post.url not in absolute_bodies:  # a post is in several feeds; absolutize it once
-            absolute_bodies[post.url] = absolutize_html(
-                bodies[post.url], urls.absolute_url(site.config.base_url, post.url))
+            absolute_bodies[post.url] = sanitize_html(
+                bodies[post.url], base_url=urls.absolute_url(site.config.base_url, post.url))
         return absolute_bodies[post.url]
 
     outputs = []

@@ -79,7 +79,3 @@ def sanitize_html(html: str, base_url: str | None = None) -> str:
         strip_comments=True,
     )
 
-
-def absolutize_html(html: str, page_url: str) -> str:
-    """Sanitized HTML of a page, with every address made absolute against the page's own address."""
-    return sanitize_html(html, base_url=page_url)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from urllib.parse import urlsplit
 
 from ssg import sitemap, urls
 from ssg.config import Config
@@ -48,7 +47,7 @@ class Site:
     files: list[Output] = field(default_factory=list)  # media, static and theme files, copied as is
     sitemap: list[sitemap.Entry] = field(default_factory=list)
     routes: dict[str, str] = field(default_factory=dict)  # output path -> who writes it
-    original_hosts: set[str] = field(default_factory=set)  # where imported links point
+    original_hosts: set[str] = field(default_factory=set)  # where imported links point (with www. or not)
 
     @property
     def overview_urls(self) -> list[str]:
@@ -122,11 +121,11 @@ def _files_under(folder: Path) -> list[tuple[PurePosixPath, Path]]:
 
 def find_original_hosts(config: Config, data: SiteData, documents: list[Post]) -> set[str]:
     """The hosts imported links may point at: site.yml's url, posts' WordPress links, ssg.toml."""
-    addresses = [data.url, *config.original_urls, config.base_url]
+    addresses = [data.url, *config.original_urls]
     addresses += [str(d.wordpress.get("link") or "") for d in documents]
     hosts = set()
     for address in addresses:
-        host = urlsplit(address).netloc.lower()
+        host = urls.host_of(address)
         if host:
             hosts.add(host)
             hosts.add(host[4:] if host.startswith("www.") else "www." + host)

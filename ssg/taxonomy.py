@@ -126,7 +126,7 @@ def date_archives(posts: list[Post]) -> list[Term]:
                     parent.children.append(term)
             term.posts.append(post)
             parent = term
-    return _depth_first([term for term in by_url.values() if term.parent is None], by_name=False)
+    return _depth_first([term for term in by_url.values() if term.parent is None], newest_first=True)
 
 
 def _date_name(year: int, month: int | None = None, day: int | None = None) -> str:
@@ -199,10 +199,11 @@ class _Index:
         return parent
 
     def _new(self, name: str, parent: Term | None) -> Term:
-        siblings = {t.slug for t in (parent.children if parent else self.roots())}
+        siblings = self.by_path.keys()  # a slug is taken when its slug path is
+        prefix = "/".join(t.slug for t in (parent.ancestors + [parent] if parent else [])) + ("/" if parent else "")
         base = urls.slugify(name)
         slug, number = base, 2
-        while slug in siblings:  # two names that slugify alike get WordPress's -2, -3 suffixes
+        while prefix + slug in siblings:  # two names that slugify alike get WordPress's -2, -3 suffixes
             slug, number = f"{base}-{number}", number + 1
         term = Term(kind=self.kind, name=name, url="", slug=slug, parent=parent)
         self._add(term)
@@ -220,12 +221,17 @@ def _by_name(terms: list[Term]) -> list[Term]:
     return sorted(terms, key=_sort_key)
 
 
-def _depth_first(roots: list[Term], by_name: bool = True) -> list[Term]:
+def _siblings(terms: list[Term], newest_first: bool) -> list[Term]:
+    return sorted(terms, key=lambda t: t.url, reverse=True) if newest_first else _by_name(terms)
+
+
+def _depth_first(roots: list[Term], newest_first: bool = False) -> list[Term]:
+    """Each term followed by its children; siblings by name or, for dates, newest first."""
     ordered: list[Term] = []
-    for term in (_by_name(roots) if by_name else roots):
-        term.children = _by_name(term.children) if by_name else term.children
+    for term in _siblings(roots, newest_first):
+        term.children = _siblings(term.children, newest_first)
         ordered.append(term)
-        ordered.extend(_depth_first(term.children, by_name))
+        ordered.extend(_depth_first(term.children, newest_first))
     return ordered
 
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import jinja2
 
@@ -72,7 +71,7 @@ def make_environment(config: Config) -> jinja2.Environment:
 def web_address(value: object) -> str:
     """An http(s) address from untrusted metadata (a commenter's website), or '' for anything else."""
     text = str(value or "").strip()
-    return text if urlsplit(text).scheme in ("http", "https") and urlsplit(text).netloc else ""
+    return text if urls.is_web_address(text) and urls.host_of(text) else ""
 
 
 def format_date(value: datetime | None) -> str:

@@ -78,9 +78,29 @@ def default_post_url(kind: str, date: datetime | None, slug: str) -> str:
     return check_url(f"/{date:%Y}/{date:%m}/{slug}/")
 
 
+def is_web_address(address: str) -> bool:
+    """True for an http(s) address or a path: what untrusted metadata may put in an href or src."""
+    try:
+        scheme = urlsplit(address.strip()).scheme
+    except ValueError:
+        return False
+    return scheme in ("", "http", "https")
+
+
+def host_of(address: str) -> str:
+    """The lowercased host (and port) of an address; '' for a path or a malformed address."""
+    try:
+        return urlsplit(address).netloc.lower()
+    except ValueError:
+        return ""
+
+
 def path_from_link(link: str) -> str | None:
     """The site path of a WordPress `link`, decoded; None when the link has no path of its own."""
-    parts = urlsplit(link)
+    try:
+        parts = urlsplit(link)
+    except ValueError:
+        return None
     if parts.query and parts.path in ("", "/", "/index.php"):
         return None  # plain permalinks (?p=123) name no path; the caller derives one
     try:

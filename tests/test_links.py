@@ -15,7 +15,7 @@ TABLE = LinkTable(
              "old/post.html", "新宿/index.html"},
     redirects={"/old-about/": "/about/"},
     old_links={"p": {"5": "/about/"}, "tag": {"cats": "/tag/cats/"}},
-    hosts={"old.example.org", "www.old.example.org", "user.github.io"},
+    hosts={"old.example.org", "www.old.example.org"},
     own_host="user.github.io",
     original_url="https://old.example.org/",
 )
@@ -41,7 +41,8 @@ def test_internal_links_become_archive_addresses(url, expected):
     assert resolve_link(TABLE, url, PAGE) == (expected, False)
 
 
-@pytest.mark.parametrize("url", ["https://example.com/about/", "mailto:a@example.org", "#top", "?s=cats", "tel:123"])
+@pytest.mark.parametrize("url", ["https://example.com/about/", "mailto:a@example.org", "#top", "?s=cats", "tel:123",
+                                 "https://user.github.io/another-repo/about/"])
 def test_other_links_are_left_alone(url):
     assert resolve_link(TABLE, url, PAGE) == (url, False)
 

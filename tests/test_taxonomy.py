@@ -101,3 +101,13 @@ def test_date_archives_file_posts_by_their_own_local_date():
 def test_home_puts_sticky_posts_first():
     posts = [post("new", day=3), post("sticky", day=1, sticky=True), post("old", day=2)]
     assert [p.title for p in home_term(posts, "Site").posts] == ["sticky", "new", "old"]
+
+
+def test_date_archives_are_newest_first_even_when_offsets_disagree():
+    # 23:30 on 31 December in UTC-7 is later in time than 01:00 on 1 January in UTC+1,
+    # yet it belongs to the earlier year.
+    archives = date_archives([
+        Post(source=Path("a.md"), title="a", body="", url="/a/", date=datetime(2019, 12, 31, 23, 30, tzinfo=UTC_MINUS_7)),
+        Post(source=Path("b.md"), title="b", body="", url="/b/", date=datetime(2020, 1, 1, 1, 0, tzinfo=timezone(timedelta(hours=1)))),
+    ])
+    assert urls_of(archives) == ["/2020/", "/2020/01/", "/2020/01/01/", "/2019/", "/2019/12/", "/2019/12/31/"]
