@@ -59,7 +59,11 @@ NARROW_PAGES = ["2020/01/15/harbour-days/", "2020/02/20/gallery/", "category/new
 def test_pages_fit_a_320_pixel_screen(serve_output, tab, contract_public, path):
     tab.page.set_viewport_size({"width": 320, "height": 640})
     tab.page.goto(serve_output(contract_public) + path)
+    tab.page.wait_for_load_state("networkidle")
     assert tab.page.evaluate("document.documentElement.scrollWidth") <= 320
+    # The theme asks no other host for anything (no fonts, no CDN); only a post's own embed does.
+    expected = {"www.youtube.com"} if "gallery" in path else set()
+    assert {urlsplit(url).hostname for url in tab.foreign_requests} == expected
 
 
 def test_dark_mode_follows_the_reader_s_system(serve_output, tab, contract_public):
