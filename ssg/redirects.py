@@ -43,6 +43,12 @@ def resolve_redirects(documents: list[Post], taxonomies: Taxonomies) -> tuple[li
         if taken != target:
             log.warning("%s: old link ?%s=%s already leads to %s; keeping that", owner, parameter, value, taken)
 
+    for post in documents:  # WordPress's own IDs first: they win over an alias that claims one
+        post_id = post.wordpress.get("id")
+        if isinstance(post_id, int) and not isinstance(post_id, bool):
+            add_old_link("p", str(post_id), post.url, str(post.source))
+            if post.kind == "page":
+                add_old_link("page_id", str(post_id), post.url, str(post.source))
     for post in documents:
         owner = str(post.source)
         for alias in post.aliases:
@@ -62,11 +68,6 @@ def resolve_redirects(documents: list[Post], taxonomies: Taxonomies) -> tuple[li
         if old_link and old_link != post.url and old_link not in post.aliases:
             redirects.append(Redirect(url=old_link, target=post.url, explicit=False,
                                       owner=f"the WordPress link of {owner}"))
-        post_id = post.wordpress.get("id")
-        if isinstance(post_id, int) and not isinstance(post_id, bool):
-            add_old_link("p", str(post_id), post.url, owner)
-            if post.kind == "page":
-                add_old_link("page_id", str(post_id), post.url, owner)
 
     for parameter, terms in (("cat", taxonomies.categories), ("author", taxonomies.authors)):
         for term in terms:
