@@ -40,10 +40,6 @@ class SiteData:
     description: str = ""
     url: str = ""  # the WordPress home URL
 
-    @property
-    def has_registry(self) -> bool:
-        return bool(self.categories or self.tags or self.authors)
-
 
 def load_site_data(content_dir: Path) -> SiteData:
     """Read content/_data/terms.yml and site.yml when they exist."""

@@ -162,11 +162,6 @@ def old_links_url(parameter: str, value: str) -> str:
     return f"{OLD_LINKS}{parameter}.json"
 
 
-def file_url(relative: PurePosixPath) -> str:
-    """The site path of a file copied as is (media, static files)."""
-    return "/" + relative.as_posix()
-
-
 def split_old_url(address: str) -> tuple[str, str]:
     """An alias or old link -> (checked site path, query); raises ValueError if the path is unsafe."""
     parts = urlsplit(address)
