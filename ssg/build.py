@@ -73,10 +73,12 @@ def site_config(root: Path, base_url: str | None) -> Config:
 
 
 def warn_about_links(problems: list[LinkProblem]) -> None:
-    for problem in problems[:SHOWN_LINK_WARNINGS]:
+    """One warning per broken internal link: the first 20, then a count (all of them with -v)."""
+    shown = len(problems) if log.isEnabledFor(logging.DEBUG) else SHOWN_LINK_WARNINGS
+    for problem in problems[:shown]:
         log.warning("%s: link to %s does not lead to anything in the archive", problem.source, unquote(problem.url))
-    if len(problems) > SHOWN_LINK_WARNINGS:
-        more = len(problems) - SHOWN_LINK_WARNINGS
+    if len(problems) > shown:
+        more = len(problems) - shown
         log.warning("... and %d more internal links that do not resolve: `ssg check` lists them all",
                     more, extra={"represents": more})
 
