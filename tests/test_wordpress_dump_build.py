@@ -12,26 +12,22 @@ import pytest
 from ssg import urls
 from ssg.build import build
 
-from conftest import WP_DUMP, broken_links
+from conftest import LOOPBACK_DUMP, broken_links
 
 BASE_URL = "https://user.github.io/repo/"
 
 
 @pytest.fixture(scope="module")
-def dump_public(tmp_path_factory) -> Path:
-    from ssg.cli import main
-
-    site = tmp_path_factory.mktemp("dump") / "site"
-    assert main(["init", str(site)]) == 0
-    assert main(["import", str(WP_DUMP), "--site", str(site)]) == 0
-    build(site, base_url=BASE_URL)
-    return site / "public"
+def dump_public(imported_dump, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("dump") / "public"  # the imported site itself stays as it is
+    build(imported_dump, out=out, base_url=BASE_URL)
+    return out
 
 
 def wordpress_links(pattern: str) -> list[str]:
     """The `link` of every record in the dump files matching `pattern`: WordPress's own addresses."""
     links = []
-    for path in sorted(WP_DUMP.glob(pattern)):
+    for path in sorted(LOOPBACK_DUMP.glob(pattern)):
         links += [record["link"] for record in json.loads(path.read_text(encoding="utf-8"))]
     return links
 
