@@ -14,6 +14,8 @@ from ssg.errors import SsgError
 log = logging.getLogger(__name__)
 
 DATA_DIR = "_data"
+TERMS_NAME = "terms.yml"
+SITE_NAME = "site.yml"
 TAXONOMIES = ("categories", "tags", "authors")
 
 
@@ -44,7 +46,7 @@ class SiteData:
 def load_site_data(content_dir: Path) -> SiteData:
     """Read content/_data/terms.yml and site.yml when they exist."""
     data = SiteData()
-    terms_path = content_dir / DATA_DIR / "terms.yml"
+    terms_path = content_dir / DATA_DIR / TERMS_NAME
     if terms_path.is_file():
         registry = _read_mapping(terms_path)
         for taxonomy in TAXONOMIES:
@@ -53,7 +55,7 @@ def load_site_data(content_dir: Path) -> SiteData:
                 raise SsgError(f"'{taxonomy}' must be a list of terms", terms_path)
             setattr(data, taxonomy, [_term_record(entry, taxonomy, number, terms_path)
                                      for number, entry in enumerate(entries, start=1)])
-    site_path = content_dir / DATA_DIR / "site.yml"
+    site_path = content_dir / DATA_DIR / SITE_NAME
     if site_path.is_file():
         info = _read_mapping(site_path)
         for key in ("name", "description", "url"):

@@ -10,7 +10,7 @@ from pathlib import Path, PurePosixPath
 from ssg import sitemap, urls
 from ssg.config import Config
 from ssg.content import MEDIA_DIR, Post
-from ssg.data import DATA_DIR, SiteData
+from ssg.data import DATA_DIR, TERMS_NAME, SiteData
 from ssg.errors import SsgError
 from ssg.output import Output
 from ssg.paginate import paginate
@@ -58,7 +58,7 @@ def resolve_site(config: Config, documents: list[Post], data: SiteData) -> Site:
     """Turn loaded documents into the site's structure; URL collisions are an error naming both sources."""
     posts = sorted((d for d in documents if d.kind == "post"), key=newest_first)
     pages = sorted((d for d in documents if d.kind != "post"), key=lambda d: d.url)
-    taxonomies = resolve_taxonomies(posts, data, str(config.content_dir / DATA_DIR / "terms.yml"))
+    taxonomies = resolve_taxonomies(posts, data, str(config.content_dir / DATA_DIR / TERMS_NAME))
     home = home_term(posts, config.title)
     lists = [home, *taxonomies.categories, *taxonomies.tags, *taxonomies.authors, *taxonomies.dates]
     for term in lists:
