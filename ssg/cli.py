@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import sys
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from ssg import __version__
@@ -62,7 +64,18 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--out", type=Path, help="the output folder (default: SITE/public)")
     build.add_argument("--base-url", help="publish address, overriding base_url in ssg.toml")
     build.add_argument("--drafts", action="store_true", help="include posts marked draft: true")
+    build.add_argument("--strict", action="store_true",
+                       help="fail (and write nothing) if the build has any warning, such as a broken internal link")
     build.set_defaults(run=run_build)
+
+    check = commands.add_parser(
+        "check", help="list internal links that lead nowhere; exit 1 if there are any",
+        description="Build the site in memory and list every link or image in content that points at "
+                    "the site (or the original WordPress site) but leads to nothing in the archive. "
+                    "Exits 1 when it finds any, so it can run in CI.")
+    _add_site_option(check)
+    check.add_argument("--drafts", action="store_true", help="include posts marked draft: true")
+    check.set_defaults(run=run_check)
 
     serve = commands.add_parser("serve", help="build, then preview the archive on http://127.0.0.1:8000/",
                                 description="Build the site, then serve it on this computer only.")
@@ -96,8 +109,16 @@ def _port(text: str) -> int:
     return port
 
 
+class _StderrHandler(logging.StreamHandler):
+    """Writes to whatever sys.stderr is at the time, so a replaced stderr (tests, serve) still works."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.stream = sys.stderr
+        super().emit(record)
+
+
 def _configure_logging(verbose: bool) -> None:
-    handler = logging.StreamHandler(sys.stderr)
+    handler = _StderrHandler()
     handler.setFormatter(logging.Formatter("ssg: %(levelname)s: %(message)s"))
     log.handlers[:] = [handler]
     log.setLevel(logging.DEBUG if verbose else logging.WARNING)
@@ -137,31 +158,77 @@ def run_import(args: argparse.Namespace) -> int:
     from ssg.wordpress.write import import_sources
 
     config = load_config(args.site)
-    report = import_sources(config, args.sources, force=args.force)
+    with _progress_bar() as progress:
+        report = import_sources(config, args.sources, force=args.force, progress=progress)
+    written = report.written
     print(f"Imported {_count(report.files_read, 'file')} into {_shown(config.content_dir)}: "
-          f"{len(report.written)} written, {len(report.unchanged)} unchanged, "
-          f"{len(report.kept_edited)} kept because edited, {len(report.salvaged)} salvaged, "
-          f"{_count(len(report.skipped_files), 'file')} skipped.")
+          f"{_count(written['post'], 'post')}, {_count(written['page'], 'page')} and {written['other']} other written; "
+          f"{len(report.unchanged)} unchanged, {len(report.kept_edited)} kept because edited, "
+          f"{len(report.salvaged)} salvaged, {_count(len(report.skipped_files), 'file')} skipped.")
+    if report.registry:
+        read = ", ".join(f"{number} {kind}" for kind, number in sorted(report.registry.items()))
+        print(f"  also read: {read}")
+    if report.duplicates:
+        print(f"  {_count(report.duplicates, 'record')} found in more than one file, imported once")
     for path, problems in report.salvaged:
         print(f"  salvaged {_shown(path)}: {'; '.join(problems)}")
+    for path, notes in report.notes:
+        print(f"  note {_shown(path)}: {'; '.join(notes)}")
     for path, why in report.renamed:
         print(f"  renamed {_shown(path)}: {why}")
     for path in report.kept_edited:
         print(f"  kept {_shown(path)}: edited since it was imported (use --force to overwrite)")
     for path, why in report.skipped_files:
         print(f"  skipped {_shown(path)}: {why}")
-    if report.other_records:
-        print(f"  {_count(report.other_records, 'record')} that are not posts or pages were not converted")
+    if report.unresolved:
+        ids = ", ".join(f"{name} ({_count(number, 'post')})" for name, number in sorted(report.unresolved.items()))
+        print(f"  unresolved IDs, kept as numbers: {ids}")
     return 0
+
+
+@contextlib.contextmanager
+def _progress_bar() -> Iterator[Callable[[str, int, int], None]]:
+    """A progress bar on stderr while import runs (when stderr is a terminal); yields its callback."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    console = Console(stderr=True)
+    tasks: dict[str, int] = {}
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  console=console, transient=True, disable=not console.is_terminal) as bar:
+
+        def update(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total)
+            bar.update(tasks[stage], completed=done, total=total)
+
+        yield update
 
 
 def run_build(args: argparse.Namespace) -> int:
     from ssg.build import build
 
     started = time.perf_counter()
-    report = build(args.site, out=args.out, base_url=args.base_url, drafts=args.drafts)
+    report = build(args.site, out=args.out, base_url=args.base_url, drafts=args.drafts, strict=args.strict)
+    warnings = f", {_count(report.warnings, 'warning')}" if report.warnings else ""
     print(f"Built {_count(report.posts, 'post')} and {_count(report.pages, 'page')} ({report.files} files) into "
-          f"{_shown(report.output_dir)} in {time.perf_counter() - started:.2f}s.")
+          f"{_shown(report.output_dir)} in {time.perf_counter() - started:.2f}s{warnings}.")
+    return 0
+
+
+def run_check(args: argparse.Namespace) -> int:
+    from urllib.parse import unquote
+
+    from ssg.build import check
+
+    problems = check(args.site, drafts=args.drafts)
+    for problem in problems:
+        print(f"{_shown(problem.source)}: {unquote(problem.url)}")
+    if problems:
+        files = len({problem.source for problem in problems})
+        print(f"{_count(len(problems), 'internal link')} in {_count(files, 'file')} lead to nothing in the archive.")
+        return 1
+    print("Every internal link leads to a page or file of the archive.")
     return 0
 
 

@@ -30,11 +30,13 @@ import nh3
 
 from ssg import urls
 from ssg.config import Config
-from ssg.content import Post
+from ssg.content import Image, Post
 from ssg.errors import SsgError
 from ssg.pagefind_files import canonical_index
-from ssg.render import Output, render_page
+from ssg.output import Output
+from ssg.render import render_page
 from ssg.site import Site
+from ssg.taxonomy import PostTerms, Taxonomies, Term
 from ssg.templates import format_date, make_environment
 
 try:
@@ -71,9 +73,10 @@ class SearchRecord:
     date: str = ""  # as the theme shows it: "December 3, 2023"
     sort_date: str = ""  # UTC, ISO 8601, so that string order is time order
     year: str = ""
-    author: str = ""
-    categories: list[str] = field(default_factory=list)
-    tags: list[str] = field(default_factory=list)
+    author: str = ""  # the name shown; filters use the slugs below
+    author_slug: str = ""
+    categories: list[str] = field(default_factory=list)  # slug paths, each with its ancestors
+    tags: list[str] = field(default_factory=list)  # slugs
     image: str = ""  # the site path of a local image: the search page asks no other host
     image_alt: str = ""
 
@@ -92,13 +95,15 @@ def build_search(site: Site, bodies: dict[str, str]) -> list[Output]:
     if not site.config.search:
         return []
     check_search_urls(site.posts + site.pages)
-    return search_outputs(site.config, make_records(site.posts + site.pages, bodies))
+    records = [make_record(document, bodies[document.url], site.taxonomies.of_post.get(document.url, PostTerms()))
+               for document in site.posts + site.pages]
+    return search_outputs(site.config, records, filter_labels(site.taxonomies))
 
 
-def search_outputs(config: Config, records: list[SearchRecord]) -> list[Output]:
+def search_outputs(config: Config, records: list[SearchRecord], labels: dict[str, dict[str, str]]) -> list[Output]:
     """The search page and index files for these records; shards whose records are cached are not indexed again."""
     scripts, folders = index_shards(config, plan_shards(records))
-    outputs = [render_search_page(config, records, [folder.name for folder in folders])]
+    outputs = [render_search_page(config, records, labels, [folder.name for folder in folders])]
     if scripts:  # in the newest shard's folder; the older shards are merged into it in the browser
         outputs += folder_outputs(scripts, urls.search_shard_url(0))
     for number, folder in enumerate(folders):
@@ -107,19 +112,15 @@ def search_outputs(config: Config, records: list[SearchRecord]) -> list[Output]:
 
 
 def check_search_urls(documents: list[Post]) -> None:
-    """The search page and index need their addresses; a post that has one must move."""
+    """The index's folder is the search's own (the search page is claimed with every other route)."""
     for document in documents:
-        if document.url == urls.SEARCH_PAGE or document.url.startswith(urls.SEARCH_INDEX):
-            raise SsgError(f"this file's url {document.url} is where the search page or index goes; "
-                           "change its 'url', or set search = false in ssg.toml", document.source)
+        if document.url.startswith(urls.SEARCH_INDEX):
+            raise SsgError(f"this file's url {document.url} is inside the search index's folder "
+                           f"{urls.SEARCH_INDEX}; change its 'url', or set search = false in ssg.toml",
+                           document.source)
 
 
-def make_records(documents: list[Post], bodies: dict[str, str]) -> list[SearchRecord]:
-    """One record per post or page, from its rendered (already sanitized) body."""
-    return [make_record(document, bodies[document.url]) for document in documents]
-
-
-def make_record(post: Post, body_html: str) -> SearchRecord:
+def make_record(post: Post, body_html: str, terms: PostTerms) -> SearchRecord:
     """A post as plain text and metadata; nothing in it is trusted as markup."""
     image, image_alt = local_image(post.image)
     return SearchRecord(
@@ -129,30 +130,35 @@ def make_record(post: Post, body_html: str) -> SearchRecord:
         date=format_date(post.date),
         sort_date=post.date.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ") if post.date else "",
         year=f"{post.date:%Y}" if post.date else "",
-        author=post.author or "",
-        categories=category_paths(post.categories),
-        tags=list(dict.fromkeys(post.tags)),
+        author=terms.author.name if terms.author else post.author or "",
+        author_slug=terms.author.slug if terms.author else "",
+        categories=list(dict.fromkeys(slug_path(term) for category in terms.categories
+                                      for term in [*category.ancestors, category])),
+        tags=list(dict.fromkeys(tag.slug for tag in terms.tags)),
         image=image,
         image_alt=image_alt,
     )
 
 
-def category_paths(categories: list[str]) -> list[str]:
-    """Each category with its ancestors, as WordPress lists a child's posts under its parent too."""
-    paths: dict[str, None] = {}
-    for category in categories:
-        segments = [segment for segment in category.split("/") if segment]
-        for depth in range(1, len(segments) + 1):
-            paths["/".join(segments[:depth])] = None
-    return list(paths)
+def slug_path(term: Term) -> str:
+    """A category's filter value, unique where names are not: 'travel/coast'."""
+    return "/".join(t.slug for t in [*term.ancestors, term])
 
 
-def local_image(image: object) -> tuple[str, str]:
-    """The featured image as (site path, alt text) when it is served by the archive itself."""
-    source, alt = (image.get("src"), image.get("alt")) if isinstance(image, dict) else (image, "")
-    if not isinstance(source, str) or not source.startswith("/") or source.startswith("//"):
+def filter_labels(taxonomies: Taxonomies) -> dict[str, dict[str, str]]:
+    """What the search page shows for each filter value: names, and a category's whole path."""
+    return {
+        "category": {slug_path(t): " › ".join(a.name for a in [*t.ancestors, t]) for t in taxonomies.categories},
+        "tag": {tag.slug: tag.name for tag in taxonomies.tags},
+        "author": {author.slug: author.name for author in taxonomies.authors},
+    }
+
+
+def local_image(image: Image | None) -> tuple[str, str]:
+    """The featured image as (site path, alt text) when the archive itself serves it."""
+    if image is None or not image.src.startswith("/") or image.src.startswith("//"):
         return "", ""
-    return urls.href("/", source), alt if isinstance(alt, str) else ""
+    return urls.href("/", image.src), image.alt
 
 
 def plan_shards(records: list[SearchRecord]) -> list[list[SearchRecord]]:
@@ -320,7 +326,7 @@ def pagefind_record(record: SearchRecord, language: str) -> dict:
     meta = {"title": record.title or "(untitled)", "date": record.date, "author": record.author,
             "image": record.image, "image_alt": record.image_alt}
     filters = {"category": record.categories, "tag": record.tags,
-               "author": [record.author] if record.author else [], "year": [record.year] if record.year else []}
+               "author": [record.author_slug] if record.author_slug else [], "year": [record.year] if record.year else []}
     return {
         "url": record.url,
         "content": record.text,
@@ -385,24 +391,25 @@ def folder_outputs(folder: Path, url: str) -> list[Output]:
             for path in sorted(folder.rglob("*")) if path.is_file()]
 
 
-def render_search_page(config: Config, records: list[SearchRecord], shard_keys: list[str]) -> Output:
+def render_search_page(config: Config, records: list[SearchRecord], labels: dict[str, dict[str, str]],
+                       shard_keys: list[str]) -> Output:
     """The search page: the form, the filters with every choice the index has, and where the shards are."""
     return render_page(make_environment(config), urls.SEARCH_PAGE, "search.html", {
         "index_url": urls.SEARCH_INDEX,
         "shard_keys": shard_keys,
         "filters": [
-            ("category", "Category", choices((c for r in records for c in r.categories),
-                                             label=lambda value: value.replace("/", " › "))),
-            ("tag", "Tag", choices((t for r in records for t in r.tags), limit=TAG_CHOICES)),
-            ("author", "Author", choices(r.author for r in records if r.author)),
-            ("year", "Year", choices((r.year for r in records if r.year), newest_first=True)),
+            ("category", "Category", choices((c for r in records for c in r.categories), labels["category"])),
+            ("tag", "Tag", choices((t for r in records for t in r.tags), labels["tag"], limit=TAG_CHOICES)),
+            ("author", "Author", choices((r.author_slug for r in records if r.author_slug), labels["author"])),
+            ("year", "Year", choices((r.year for r in records if r.year), {}, newest_first=True)),
         ],
     })
 
 
-def choices(values, label=str, limit: int | None = None, newest_first: bool = False) -> list[FilterChoice]:
-    """The options of one filter, with how many posts each has, in name order."""
+def choices(values, labels: dict[str, str], limit: int | None = None, newest_first: bool = False) -> list[FilterChoice]:
+    """The options of one filter, with how many posts each has, in the order of their labels."""
     counts = Counter(values)
     kept = [value for value, _ in counts.most_common(limit)] if limit else list(counts)
-    kept.sort(key=lambda value: value.casefold(), reverse=newest_first)
-    return [FilterChoice(value, label(value), counts[value]) for value in kept]
+    shown = {value: labels.get(value, value) for value in kept}
+    kept.sort(key=lambda value: (shown[value].casefold(), value), reverse=newest_first)
+    return [FilterChoice(value, shown[value], counts[value]) for value in kept]

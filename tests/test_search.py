@@ -14,9 +14,11 @@ import pytest
 from ssg import search
 from ssg.build import build
 from ssg.config import Config
-from ssg.content import Post
+from ssg.content import Image, Post
 from ssg.errors import SsgError
 from ssg.pagefind_files import unpack
+from ssg.taxonomy import PostTerms, Term
+from ssg.urls import slugify
 
 from conftest import write_post
 from searchsite import write_search_site
@@ -35,32 +37,44 @@ def cached_shards(site: Path) -> set[str]:
     return {path.name for path in (site / ".ssg-cache/search").iterdir() if not path.name.startswith("scripts-")}
 
 
+def terms(categories=(), tags=(), author=None) -> PostTerms:
+    """Resolved terms as the resolve stage makes them: categories are chains of parents."""
+    made = []
+    for chain in categories:
+        parent = None
+        for name in chain.split("/"):
+            parent = Term(kind="category", name=name, url="", slug=slugify(name), parent=parent)
+        made.append(parent)
+    return PostTerms(categories=made, tags=[Term(kind="tag", name=t, url="", slug=slugify(t)) for t in tags],
+                     author=Term(kind="author", name=author, url="", slug=slugify(author)) if author else None)
+
+
 def test_a_record_is_the_body_as_text_with_its_metadata():
     record = search.make_record(
         post(url="/2021/05/café/", date=datetime(2021, 5, 4, 10, tzinfo=timezone(timedelta(hours=1))),
-             author="Ada", categories=["Travel/Coast/Cliffs", "Travel"], tags=["walks", "walks"],
-             image={"src": "/wp-content/uploads/a b.jpg", "alt": "Cliffs"}),
-        "<h2>Fog &amp; light</h2>\n<p>The <em>beam</em> turns.</p>\n")
+             image=Image(src="/wp-content/uploads/a b.jpg", alt="Cliffs")),
+        "<h2>Fog &amp; light</h2>\n<p>The <em>beam</em> turns.</p>\n",
+        terms(["Travel/Coast/Cliffs", "Travel"], ["Walks", "Walks"], "Ada Lovelace"))
     assert record.text == "Fog & light The beam turns."
     assert record.url == "/2021/05/caf%C3%A9/"
     assert (record.date, record.sort_date, record.year) == ("May 4, 2021", "2021-05-04T09:00:00Z", "2021")
-    assert record.categories == ["Travel", "Travel/Coast", "Travel/Coast/Cliffs"]
+    assert record.categories == ["travel", "travel/coast", "travel/coast/cliffs"]
     assert record.tags == ["walks"]
+    assert (record.author, record.author_slug) == ("Ada Lovelace", "ada-lovelace")
     assert (record.image, record.image_alt) == ("/wp-content/uploads/a%20b.jpg", "Cliffs")
 
 
-@pytest.mark.parametrize("image", [
-    {"src": "https://old.example.org/a.jpg"}, {"src": "//old.example.org/a.jpg"}, {"alt": "no src"}, 42,
-])
+@pytest.mark.parametrize("image", [Image(src="https://old.example.org/a.jpg"), Image(src="//old.example.org/a.jpg"),
+                                   None])
 def test_only_images_the_archive_serves_are_shown_in_results(image):
     assert search.local_image(image) == ("", "")
 
 
 def test_pagefind_gets_filters_for_category_tag_author_and_year_and_a_date_to_sort_by():
-    record = search.make_record(post(url="/p/", date=datetime(2023, 3, 20, tzinfo=timezone.utc),
-                                     author="Ada", categories=["News"], tags=["x"]), "<p>Text</p>")
+    record = search.make_record(post(url="/p/", date=datetime(2023, 3, 20, tzinfo=timezone.utc)), "<p>Text</p>",
+                                terms(["News"], ["x"], "Ada"))
     arguments = search.pagefind_record(record, "en")
-    assert arguments["filters"] == {"category": ["News"], "tag": ["x"], "author": ["Ada"], "year": ["2023"]}
+    assert arguments["filters"] == {"category": ["news"], "tag": ["x"], "author": ["ada"], "year": ["2023"]}
     assert arguments["sort"] == {"date": "2023-03-20T00:00:00Z"}
     assert arguments["meta"] == {"title": "A post", "date": "March 20, 2023", "author": "Ada"}
     assert arguments["content"] == "Text"
@@ -95,8 +109,8 @@ def test_a_build_writes_the_index_and_a_search_page_linked_from_every_page(site)
     assert not list(public.glob("_pagefind/pagefind-ui*")), "Pagefind's own UI is not shipped"
     page = (public / "search/index.html").read_text(encoding="utf-8")
     assert 'data-index="/repo/_pagefind/"' in page and 'data-base="/repo/"' in page
-    assert '<option value="Travel/Coast/Cliffs">Travel › Coast › Cliffs (1)</option>' in page
-    assert '<option value="Ada Keeper">Ada Keeper (2)</option>' in page
+    assert '<option value="travel/coast/cliffs">Travel › Coast › Cliffs (1)</option>' in page
+    assert '<option value="ada-keeper">Ada Keeper (2)</option>' in page
     assert '<option value="&lt;' not in page and "<img src=x" not in page
     html5lib.HTMLParser(strict=True, namespaceHTMLElements=False).parse(page)
     for html in public.rglob("*.html"):
@@ -177,9 +191,10 @@ def test_older_shards_share_the_newest_shards_scripts(site, monkeypatch):
     assert len(page.split('data-shards="')[1].split('"')[0].split()) == 3
 
 
-def test_a_post_at_the_search_page_address_is_an_error_naming_it(site):
-    path = write_post(site, "posts/search.md", "---\ntitle: Search\ndate: 2020-01-01\nurl: /search/\n---\n")
-    with pytest.raises(SsgError, match="where the search page") as error:
+@pytest.mark.parametrize("url, message", [("/search/", "the search page"), ("/_pagefind/x/", "search index")])
+def test_a_post_where_search_lives_is_an_error_naming_it(site, url, message):
+    path = write_post(site, "posts/search.md", f"---\ntitle: Search\ndate: 2020-01-01\nurl: {url}\n---\n")
+    with pytest.raises(SsgError, match=message) as error:
         build(site)
     assert error.value.path == path
 
