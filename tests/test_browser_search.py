@@ -40,7 +40,7 @@ def result_titles(page) -> list[str]:
     return page.locator(RESULT_LINKS).all_inner_texts()
 
 
-def test_a_word_typed_in_the_header_finds_the_post_and_its_link_works(tab, archive_url):
+def test_a_word_typed_in_the_header_finds_the_post_and_its_link_works(archive_url, tab):
     page = tab.page
     page.goto(archive_url + "2022/07/optics/")
     page.get_by_role("searchbox", name="Search the archive").fill("albatross")
@@ -55,7 +55,7 @@ def test_a_word_typed_in_the_header_finds_the_post_and_its_link_works(tab, archi
     assert tab.foreign_requests == []
 
 
-def test_results_appear_while_typing_and_the_address_follows(tab, archive_url):
+def test_results_appear_while_typing_and_the_address_follows(archive_url, tab):
     page = tab.page
     page.goto(archive_url + "search/")
     page.get_by_role("searchbox", name="Search the archive").press_sequentially("fresnel")
@@ -66,7 +66,7 @@ def test_results_appear_while_typing_and_the_address_follows(tab, archive_url):
     expect(result.get_by_role("img", name="A Fresnel lens")).to_be_visible()
 
 
-def test_a_filter_narrows_the_results_and_is_kept_in_the_address(tab, archive_url):
+def test_a_filter_narrows_the_results_and_is_kept_in_the_address(archive_url, tab):
     page = tab.page
     page.goto(archive_url + "search/?q=lighthouse")
     expect(page.locator(RESULT_LINKS)).to_have_count(3)
@@ -79,7 +79,7 @@ def test_a_filter_narrows_the_results_and_is_kept_in_the_address(tab, archive_ur
                                                   "year": ["2023"]}
 
 
-def test_a_shared_search_address_opens_with_its_words_filters_order_and_results(tab, archive_url):
+def test_a_shared_search_address_opens_with_its_words_filters_order_and_results(archive_url, tab):
     page = tab.page
     page.goto(archive_url + "search/?q=lighthouse&author=ada-keeper&sort=oldest")
     expect(page.locator(RESULT_LINKS)).to_have_text(["The lighthouse keepers of Fastnet",
@@ -89,13 +89,13 @@ def test_a_shared_search_address_opens_with_its_words_filters_order_and_results(
     expect(page.get_by_label("Order")).to_have_value("oldest")
 
 
-def test_an_old_wordpress_search_link_still_works(tab, archive_url):
+def test_an_old_wordpress_search_link_still_works(archive_url, tab):
     tab.page.goto(archive_url + "?s=albatross")
     expect(tab.page.locator(RESULT_LINKS)).to_have_text(["The lighthouse keepers of Fastnet"])
     expect(tab.page).to_have_url(archive_url + "search/?q=albatross")
 
 
-def test_titles_and_excerpts_from_content_stay_text(tab, archive_url):
+def test_titles_and_excerpts_from_content_stay_text(archive_url, tab):
     page = tab.page
     page.goto(archive_url + "search/?q=gremlins")
     link = page.locator(RESULT_LINKS)
@@ -107,7 +107,7 @@ def test_titles_and_excerpts_from_content_stay_text(tab, archive_url):
     assert page.title() == "Search – My archive"
 
 
-def test_the_keyboard_alone_searches_and_opens_a_result(tab, archive_url):
+def test_the_keyboard_alone_searches_and_opens_a_result(archive_url, tab):
     page = tab.page
     page.goto(archive_url)
     for _ in range(10):  # skip link, site title, the site's menu, then the search box
@@ -123,7 +123,7 @@ def test_the_keyboard_alone_searches_and_opens_a_result(tab, archive_url):
     page.wait_for_url(archive_url + "2022/07/optics/")
 
 
-def test_shards_are_merged_in_the_browser_by_relevance_and_by_date(tab, sharded_url):
+def test_shards_are_merged_in_the_browser_by_relevance_and_by_date(sharded_url, tab):
     page = tab.page
     page.goto(sharded_url + "search/?q=lighthouse&sort=newest")
     expect(page.locator(RESULT_LINKS)).to_have_text(["A night walk to the lighthouse", "Fresnel lenses explained",
