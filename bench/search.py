@@ -116,7 +116,7 @@ def measure_cli(public: Path, out: Path) -> dict:
     from ssg.search import find_pagefind
 
     started = time.perf_counter()
-    process = subprocess.Popen([str(find_pagefind()), "--site", str(public), "--glob", "20*/**/index.html",
+    process = subprocess.Popen([str(find_pagefind()), "--site", str(public), "--glob", "20*/*/post-*/index.html",
                                 "--output-path", str(out)], stdout=subprocess.DEVNULL)
     sampler = PeakMemory(process.pid)
     _, status, usage = os.wait4(process.pid, 0)

@@ -95,6 +95,14 @@ def test_an_old_wordpress_search_link_still_works(archive_url, tab):
     expect(tab.page).to_have_url(archive_url + "search/?q=albatross")
 
 
+def test_an_old_pretty_wordpress_search_address_still_works(archive_url, tab):
+    tab.page.goto(archive_url + "search/fresnel+lenses/")  # the static host's 404 page forwards it
+    expect(tab.page.locator(RESULT_LINKS)).to_have_text(["Fresnel lenses explained"])
+    expect(tab.page).to_have_url(archive_url + "search/?q=fresnel+lenses")
+    assert tab.console_errors == ["Failed to load resource: the server responded with a status of 404 (Not Found)"]
+    tab.console_errors.clear()
+
+
 def test_titles_and_excerpts_from_content_stay_text(archive_url, tab):
     page = tab.page
     page.goto(archive_url + "search/?q=gremlins")
