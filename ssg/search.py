@@ -32,8 +32,8 @@ from ssg import urls
 from ssg.config import Config
 from ssg.content import Image, Post
 from ssg.errors import SsgError
-from ssg.pagefind_files import canonical_index
 from ssg.output import Output
+from ssg.pagefind_files import canonical_index
 from ssg.render import render_page
 from ssg.site import Site
 from ssg.taxonomy import PostTerms, Taxonomies, Term
@@ -352,12 +352,12 @@ class _PagefindService(PagefindService):  # type: ignore[misc, valid-type]
     """Pagefind's Python service, reading each answer as soon as it arrives.
 
     The package's reader sleeps 0.1 s before every answer (Pagefind issue #976), which would make
-    10,000 posts take 17 minutes, and its 2 MiB line limit is too small for get_files; this one
-    also fails every waiting call, instead of hanging, if Pagefind stops.
+    10,000 posts take 17 minutes, and its 2 MiB line limit is too small for get_files' scripts
+    and wasm; this one also fails every waiting call, instead of hanging, if Pagefind stops.
     """
 
     async def launch(self) -> _PagefindService:
-        # As the package's launch, with room for get_files' answer: a whole shard, in base64.
+        # As the package's launch, with room for get_files' answer, and Pagefind's stderr kept off the pipe.
         self._backend = await asyncio.create_subprocess_exec(
             self._bin, "--service", stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.DEVNULL, limit=ANSWER_LIMIT)
