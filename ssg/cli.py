@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 
 from ssg import __version__
 from ssg.errors import SsgError
 
 log = logging.getLogger("ssg")
+# An application password is read from here, never from the command line (where `ps` and shell
+# history would show it), and is never written anywhere.
+PASSWORD_VARIABLE = "SSG_APP_PASSWORD"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -47,14 +52,28 @@ def make_parser() -> argparse.ArgumentParser:
     init.set_defaults(run=run_init)
 
     importer = commands.add_parser(
-        "import", help="import WordPress REST JSON files or folders into content/",
-        description="Convert WordPress REST API records (one record, a list, or folders of them) to "
-                    "Markdown with front matter under content/, keeping each raw file in content/_sources/.")
-    importer.add_argument("sources", nargs="+", type=Path, metavar="SOURCE", help="a .json file or a folder")
+        "import", help="import a WordPress site (its address, or REST JSON files or folders) into content/",
+        description="Convert WordPress REST API records to Markdown with front matter under content/, keeping "
+                    "each raw file in content/_sources/. SOURCE is a .json file, a folder of them, or the "
+                    "address of a live site (https://example.com/), whose REST API is crawled.")
+    importer.add_argument("sources", nargs="+", metavar="SOURCE", help="a .json file, a folder, or a site address")
     _add_site_option(importer)
     importer.add_argument("--force", action="store_true",
                           help="overwrite Markdown files that were edited since they were imported")
-    importer.set_defaults(run=run_import)
+    live = importer.add_argument_group("importing from a site address")
+    live.add_argument("--user", metavar="NAME",
+                      help=f"also fetch drafts and private posts as this user; the application password "
+                           f"is read from the environment variable {PASSWORD_VARIABLE}")
+    live.add_argument("--since", type=_since, metavar="DATE",
+                      help="fetch only what changed after DATE (2024-05-01 or 2024-05-01T12:00, site time)")
+    live.add_argument("--media", choices=("remote", "download"), default="remote",
+                      help="download: keep every referenced upload under content/media/ and point the "
+                           "content at it (default: remote, links stay on the old site)")
+    live.add_argument("--concurrency", type=_concurrency, default=4, metavar="N",
+                      help="requests at once (default: 4)")
+    live.add_argument("--timeout", type=_seconds, default=60.0, metavar="SECONDS",
+                      help="give up on a request after this long without data, then retry (default: 60)")
+    importer.set_defaults(run=run_import, parser=importer)
 
     build = commands.add_parser("build", help="build the static archive into public/",
                                 description="Render content/ through the theme into a static site.")
@@ -94,6 +113,29 @@ def _port(text: str) -> int:
     if not 0 < port < 65536:
         raise argparse.ArgumentTypeError(f"port must be 1-65535, not {port}")
     return port
+
+
+def _since(text: str) -> datetime:
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date: {text!r} (write 2024-05-01 or 2024-05-01T12:00)") from None
+
+
+def _concurrency(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 16:
+        raise argparse.ArgumentTypeError(f"must be a number from 1 to 16, not {text!r}")
+    return int(text)
+
+
+def _seconds(text: str) -> float:
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = 0
+    if not seconds > 0:
+        raise argparse.ArgumentTypeError(f"must be a number of seconds, not {text!r}")
+    return seconds
 
 
 def _configure_logging(verbose: bool) -> None:
@@ -137,7 +179,88 @@ def run_import(args: argparse.Namespace) -> int:
     from ssg.wordpress.write import import_sources
 
     config = load_config(args.site)
-    report = import_sources(config, args.sources, force=args.force)
+    addresses = [source for source in args.sources if "://" in source]
+    if addresses:
+        if len(args.sources) > 1:
+            args.parser.error("give one site address, or files and folders, not both")
+        return _import_site(args, config, addresses[0])
+    live_options = [name for name in ("user", "since") if getattr(args, name) is not None]
+    if live_options or args.media != "remote":
+        args.parser.error(f"--{(live_options or ['media'])[0]} works with a site address, not with files")
+    _print_import_report(import_sources(config, [Path(source) for source in args.sources], force=args.force), config)
+    return 0
+
+
+def _import_site(args: argparse.Namespace, config, address: str) -> int:
+    from ssg.wordpress.crawl import CrawlOptions, crawl_site
+    from ssg.wordpress.fetch import FetchSettings
+    from ssg.wordpress.write import SOURCES_DIR, import_sources
+
+    options = CrawlOptions(url=address, user=args.user, password=_app_password(args.user),
+                           since=args.since, concurrency=args.concurrency,
+                           fetch=FetchSettings(timeout=args.timeout))
+    with _progress_bar("records") as progress:
+        crawl = crawl_site(options, config.content_dir / SOURCES_DIR, progress)
+    arrived = ", ".join(f"{name} {number}" for name, number in crawl.items.items())
+    print(f"Crawled {crawl.api_root} into {_shown(crawl.folder)}: {arrived or 'nothing'} "
+          f"({_count(crawl.pages_fetched, 'request')}"
+          + (f"; {crawl.pages_reused} pages kept from the interrupted crawl" if crawl.pages_reused else "") + ").")
+    for name, total in crawl.totals.items():
+        if total != crawl.items.get(name, 0):
+            print(f"  {name}: the site announced {total}, {crawl.items.get(name, 0)} arrived")
+    for name, why in crawl.unavailable:
+        print(f"  {name}: not readable ({why}); --user may help")
+    if args.media == "download":
+        _download_media(crawl, config, options)
+    _print_import_report(import_sources(config, [crawl.folder], force=args.force), config)
+    return 0
+
+
+def _app_password(user: str | None) -> str | None:
+    if user is None:
+        return None
+    password = os.environ.get(PASSWORD_VARIABLE, "")
+    if not password:
+        raise SsgError(f"--user {user} needs the application password in the environment variable "
+                       f"{PASSWORD_VARIABLE} (create one in wp-admin under Users → Profile → Application Passwords)")
+    return password
+
+
+def _download_media(crawl, config, options) -> None:
+    from ssg.wordpress.fetch import open_client
+    from ssg.wordpress.media import MANIFEST, download_media
+
+    site_urls = [options.url, *(crawl.site.get(key) for key in ("url", "home") if isinstance(crawl.site.get(key), str))]
+    with _progress_bar("files") as progress, open_client(options.fetch, connections=options.concurrency) as client:
+        manifest = download_media(client, crawl.folder, config.content_dir, site_urls, options.fetch,
+                                  options.concurrency, progress)
+    print(f"Media: {len(manifest.downloaded)} downloaded into {_shown(config.content_dir / 'media')}, "
+          f"{len(manifest.missing)} missing, {len(manifest.external)} external (kept remote); "
+          f"listed in {_shown(config.content_dir / MANIFEST)}.")
+    for url, why in manifest.missing.items():
+        print(f"  missing {url}: {why}")
+
+
+@contextlib.contextmanager
+def _progress_bar(unit: str):
+    """A progress callback (label, done, total) drawing a bar on a terminal, silent otherwise."""
+    from tqdm import tqdm
+
+    bar = tqdm(total=0, unit=f" {unit}", disable=None, file=sys.stderr, leave=False, dynamic_ncols=True)
+
+    def update(label: str, done: int, total: int) -> None:
+        bar.total = max(total, done)
+        bar.n = done
+        bar.set_description(label, refresh=False)
+        bar.refresh()
+
+    try:
+        yield update
+    finally:
+        bar.close()
+
+
+def _print_import_report(report, config) -> None:
     print(f"Imported {_count(report.files_read, 'file')} into {_shown(config.content_dir)}: "
           f"{len(report.written)} written, {len(report.unchanged)} unchanged, "
           f"{len(report.kept_edited)} kept because edited, {len(report.salvaged)} salvaged, "
@@ -152,7 +275,6 @@ def run_import(args: argparse.Namespace) -> int:
         print(f"  skipped {_shown(path)}: {why}")
     if report.other_records:
         print(f"  {_count(report.other_records, 'record')} that are not posts or pages were not converted")
-    return 0
 
 
 def run_build(args: argparse.Namespace) -> int:

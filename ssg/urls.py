@@ -87,3 +87,19 @@ def slugify(text: str, max_length: int = 80) -> str:
     text = re.sub(r"[^\w\s-]", "", text)
     slug = re.sub(r"[\s_-]+", "-", text).strip("-")
     return slug[:max_length].rstrip("-") or "untitled"
+
+
+def media_file(path: str) -> PurePosixPath:
+    """Where a file downloaded from the original site lives under content/media/: its own path, checked.
+
+    The builder copies content/media/ to the output root, so the file keeps its old address.
+    """
+    segments = [segment for segment in path.split("/") if segment]
+    if not segments:
+        raise ValueError("the address names no file")
+    for segment in segments:
+        if segment in (".", "..") or _CONTROL.search(segment) or "\\" in segment:
+            raise ValueError(f"unsafe path segment {segment[:40]!r}")
+        if len(segment.encode("utf-8")) > MAX_SEGMENT_BYTES:
+            raise ValueError(f"path segment is longer than {MAX_SEGMENT_BYTES} bytes: {segment[:40]}...")
+    return PurePosixPath(*segments)

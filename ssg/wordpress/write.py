@@ -13,6 +13,7 @@ from ssg import frontmatter
 from ssg.config import Config
 from ssg.errors import SsgError
 from ssg.wordpress.map import Document, is_post_record, map_record
+from ssg.wordpress.media import load_media_map, localize_record
 from ssg.wordpress.salvage import NotJson, parse_json
 
 log = logging.getLogger(__name__)
@@ -59,6 +60,7 @@ def import_sources(config: Config, sources: list[Path], force: bool = False) -> 
     manifest_path = sources_dir / MANIFEST_NAME
     manifest = _read_manifest(manifest_path)
     planned: dict[Path, Document] = {}
+    media_map = load_media_map(content)  # files kept by `--media download` replace their old URLs
     for path in find_source_files(sources):
         report.files_read += 1
         try:
@@ -71,6 +73,7 @@ def import_sources(config: Config, sources: list[Path], force: bool = False) -> 
             report.skipped_files.append((path, f"cannot be read: {error.strerror}"))
             continue
         records = salvaged.data if isinstance(salvaged.data, list) else [salvaged.data]
+        records = [localize_record(record, media_map) for record in records]
         documents = [map_record(record, salvaged.problems) for record in records if is_post_record(record)]
         report.other_records += len(records) - len(documents)
         keep_source(raw, path, sources_dir)
