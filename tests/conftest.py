@@ -118,3 +118,18 @@ def serve_output():
     for server in servers:
         server.shutdown()
         server.server_close()
+
+
+# --- live-import tests: a real WordPress (tests/wp-loopback/), started once per session ---
+
+@pytest.fixture(scope="session")
+def wordpress(tmp_path_factory):
+    """WordPress 6.1 with the Theme Unit Test data on 127.0.0.1, for the whole run."""
+    from wordpress_site import start_wordpress, stop_wordpress
+
+    try:
+        site, env = start_wordpress(tmp_path_factory.mktemp("wordpress"))
+    except RuntimeError as error:
+        pytest.fail(str(error))
+    yield site
+    stop_wordpress(env)

@@ -11,9 +11,9 @@ import json
 import logging
 import re
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -21,7 +21,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import httpx
 
 from ssg.errors import SsgError
-from ssg.wordpress.fetch import (FetchError, FetchSettings, Refused, Reply, check_http_url, fetch, open_client,
+from ssg.wordpress.fetch import (DaemonPool, FetchError, FetchSettings, Refused, Reply, check_http_url, fetch, open_client,
                                 same_host)
 
 log = logging.getLogger(__name__)
@@ -92,8 +92,11 @@ def crawl_site(options: CrawlOptions, sources_dir: Path, progress: ProgressCallb
 
 def _crawl(client: httpx.Client, options: CrawlOptions, sources_dir: Path, progress: ProgressCallback) -> CrawlReport:
     api_root, index = discover_api_root(client, options.url, options.fetch)
+    site = index.json()
+    if options.since is not None:
+        options.since = site_time(options.since, site)
     folder = sources_dir / crawl_folder_name(options.url, options.since)
-    report = CrawlReport(folder=folder, api_root=api_root, site=index.json())
+    report = CrawlReport(folder=folder, api_root=api_root, site=site)
     if options.user:
         _check_login(client, api_root, options)
     state = _start_state(folder, api_root, options)
@@ -149,6 +152,17 @@ def route_url(api_root: str, route: str, params: dict[str, str] | None = None) -
     return urlunsplit((parts.scheme, parts.netloc, path, urlencode(query, safe="/,:"), ""))
 
 
+def site_time(moment: datetime, site: dict[str, Any]) -> datetime:
+    """A --since date as WordPress compares it: in the site's own time, without an offset."""
+    if moment.tzinfo is None:
+        return moment
+    try:
+        offset = timedelta(hours=float(site.get("gmt_offset") or 0))
+    except (TypeError, ValueError):
+        offset = timedelta(0)
+    return moment.astimezone(timezone(offset)).replace(tzinfo=None)
+
+
 def crawl_folder_name(url: str, since: datetime | None) -> str:
     """`example.com`, `example.com-8080-blog`; a --since crawl gets its own folder beside the full one."""
     parts = urlsplit(url)
@@ -190,50 +204,51 @@ def _fetch_all(client: httpx.Client, api_root: str, collections: list[Collection
     """Page through every collection with at most `concurrency` requests at once."""
     for collection in collections:
         report.items.setdefault(collection.name, 0)
-    with ThreadPoolExecutor(max_workers=options.concurrency) as pool:
-        running: dict[Future, tuple[Collection, int]] = {}
+    pool = DaemonPool(options.concurrency)
+    running: dict[Future, tuple[Collection, int]] = {}
 
-        def start(collection: Collection, page: int) -> None:
-            path = page_path(folder, collection.name, page)
-            if path.exists() and collection.name in state["pages"]:
-                report.pages_reused += 1
-                arrived(collection, page, json.loads(path.read_bytes()))
-            else:
-                url = route_url(api_root, collection.route, {**collection.params, "page": str(page)})
-                running[pool.submit(_get_page, client, url, options.fetch)] = (collection, page)
+    def start(collection: Collection, page: int) -> None:
+        path = page_path(folder, collection.name, page)
+        if path.exists() and collection.name in state["pages"]:
+            report.pages_reused += 1
+            arrived(collection, page, json.loads(path.read_bytes()))
+        else:
+            url = route_url(api_root, collection.route, {**collection.params, "page": str(page)})
+            running[pool.submit(_get_page, client, url, options.fetch)] = (collection, page)
 
-        def arrived(collection: Collection, page: int, records: list, reply: Reply | None = None) -> None:
-            _count_items(report, collection, records)
-            known = state["pages"].get(collection.name)
-            if known is None:  # the first page says how many there are
-                known = state["pages"][collection.name] = _announcement(reply, records)
-                _write_state(folder, state)
-            if page == 1:
-                for later in range(2, known["pages"] + 1):
-                    start(collection, later)
-            if known["open"] and page == known["pages"] and len(records) >= options.per_page:
-                known["pages"] = page + 1  # no X-WP-TotalPages: ask while pages come back full
-                _write_state(folder, state)
-                start(collection, page + 1)
-            progress(collection.name, sum(report.items.values()), _announced(state))
+    def arrived(collection: Collection, page: int, records: list, reply: Reply | None = None) -> None:
+        _count_items(report, collection, records)
+        known = state["pages"].get(collection.name)
+        if known is None:  # the first page says how many there are
+            known = state["pages"][collection.name] = _announcement(reply, records)
+            _write_state(folder, state)
+        if page == 1:
+            for later in range(2, known["pages"] + 1):
+                start(collection, later)
+        if known["open"] and page == known["pages"] and len(records) >= options.per_page:
+            known["pages"] = page + 1  # no X-WP-TotalPages: ask while pages come back full
+            _write_state(folder, state)
+            start(collection, page + 1)
+        progress(collection.name, sum(report.items.values()), _announced(state))
 
-        for collection in collections:
-            start(collection, 1)
-        try:
-            while running:
-                finished, _ = wait(running, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    collection, page = running.pop(future)
-                    reply = future.result()
-                    if isinstance(reply, str):
-                        report.unavailable.append((collection.name, reply))
-                    elif reply is not None:  # None: past the last page
-                        _save_page(page_path(folder, collection.name, page), reply.body)
-                        report.pages_fetched += 1
-                        arrived(collection, page, reply.json(), reply)
-        finally:
-            for future in running:
-                future.cancel()
+    for collection in collections:
+        start(collection, 1)
+    try:
+        while running:
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            for future in finished:
+                collection, page = running.pop(future)
+                reply = future.result()
+                if isinstance(reply, str):
+                    report.unavailable.append((collection.name, reply))
+                elif reply is not None:  # None: past the last page
+                    _save_page(page_path(folder, collection.name, page), reply.body)
+                    report.pages_fetched += 1
+                    arrived(collection, page, reply.json(), reply)
+    finally:
+        for future in running:
+            future.cancel()
+        pool.close()
     for collection in collections:
         if collection.name in state["pages"]:
             report.totals[collection.name] = state["pages"][collection.name]["total"]

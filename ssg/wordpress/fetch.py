@@ -11,8 +11,12 @@ from __future__ import annotations
 import email.utils
 import json
 import logging
+import queue
 import random
+import threading
 import time
+from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -75,6 +79,40 @@ class Refused(FetchError):
 
 class Truncated(Exception):
     """The connection ended before the whole body arrived, or the body was not the JSON it said."""
+
+
+class DaemonPool:
+    """Runs calls on at most `size` daemon threads.
+
+    Unlike ThreadPoolExecutor, whose threads Python waits for at exit, Ctrl-C never waits here
+    for a request that a stalled server holds open: what was saved stays saved, the rest is dropped.
+    """
+
+    def __init__(self, size: int) -> None:
+        self._tasks: queue.SimpleQueue = queue.SimpleQueue()
+        self._size = size
+        for number in range(size):
+            threading.Thread(target=self._work, name=f"ssg-fetch-{number}", daemon=True).start()
+
+    def submit(self, function: Callable[..., Any], *args: Any) -> Future:
+        future: Future = Future()
+        self._tasks.put((future, function, args))
+        return future
+
+    def close(self) -> None:
+        """Let the threads end once the queue is empty (cancelled tasks are skipped)."""
+        for _ in range(self._size):
+            self._tasks.put(None)
+
+    def _work(self) -> None:
+        while (task := self._tasks.get()) is not None:
+            future, function, args = task
+            if not future.set_running_or_notify_cancel():
+                continue
+            try:
+                future.set_result(function(*args))
+            except BaseException as error:  # handed to the caller, who decides
+                future.set_exception(error)
 
 
 def open_client(settings: FetchSettings, auth: tuple[str, str] | None = None, connections: int = 4) -> httpx.Client:

@@ -17,7 +17,7 @@ import json
 import logging
 import re
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
@@ -27,7 +27,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 import httpx
 
 from ssg import urls
-from ssg.wordpress.fetch import FetchError, FetchSettings, fetch
+from ssg.wordpress.fetch import DaemonPool, FetchError, FetchSettings, fetch
 from ssg.wordpress.salvage import NotJson, parse_json
 
 log = logging.getLogger(__name__)
@@ -84,8 +84,9 @@ def download_media(client: httpx.Client, source_folder: Path, content_dir: Path,
         wanted.setdefault(_key(url), url)
     media_root = content_dir / MEDIA_DIR
     done = 0
-    with ThreadPoolExecutor(max_workers=concurrency) as pool:
-        futures = {pool.submit(_download, client, url, media_root, settings): url for url in wanted.values()}
+    pool = DaemonPool(concurrency)
+    futures = {pool.submit(_download, client, url, media_root, settings): url for url in wanted.values()}
+    try:
         for future in as_completed(futures):
             url = futures[future]
             site_path, problem = future.result()
@@ -97,6 +98,10 @@ def download_media(client: httpx.Client, source_folder: Path, content_dir: Path,
             done += 1
             if progress:
                 progress("media", done, len(futures))
+    finally:
+        for future in futures:
+            future.cancel()
+        pool.close()
     manifest.external = sorted(set(manifest.external) | references.external)
     write_manifest(content_dir, manifest)
     return manifest

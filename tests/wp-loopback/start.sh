@@ -12,7 +12,7 @@
 #   WP_LOOPBACK_STATE      state dir (default ${TMPDIR:-/tmp}/wp-loopback-$PORT)
 #   WP_LOOPBACK_WXR        colon-separated WXR files to import
 #                          (default: data/themeunittestdata.wordpress.xml and
-#                          data/64-block-test-data.xml beside this script)
+#                          data/64-block-test-data.xml and data/ssg-books.xml beside this script)
 #   WP_LOOPBACK_PERMALINK  permalink structure (default /%year%/%monthnum%/%day%/%postname%/,
 #                          the one the source site used, so rewritten links resolve)
 #   WP_LOOPBACK_WORKERS    php -S worker processes (default 4)
@@ -26,7 +26,7 @@ PORT="${WP_LOOPBACK_PORT:-8089}"
 HOST=127.0.0.1
 BASE="http://$HOST:$PORT"
 STATE="${WP_LOOPBACK_STATE:-${TMPDIR:-/tmp}/wp-loopback-$PORT}"
-WXR="${WP_LOOPBACK_WXR:-$HERE/data/themeunittestdata.wordpress.xml:$HERE/data/64-block-test-data.xml}"
+WXR="${WP_LOOPBACK_WXR:-$HERE/data/themeunittestdata.wordpress.xml:$HERE/data/64-block-test-data.xml:$HERE/data/ssg-books.xml}"
 PERMALINK="${WP_LOOPBACK_PERMALINK:-/%year%/%monthnum%/%day%/%postname%/}"
 WORKERS="${WP_LOOPBACK_WORKERS:-4}"
 ADMIN_USER=admin
@@ -65,9 +65,9 @@ if [ -n "$missing" ]; then
     # mariadb-server's postinst must not start the system-wide server: on
     # Docker-like machines /usr/sbin/policy-rc.d already says so; we never use
     # the system instance anyway (we run our own, socket only, below).
-    if ! $SUDO apt-get install -y --no-install-recommends $missing >"$STATE/log/apt.log" 2>&1; then
-        $SUDO apt-get update >>"$STATE/log/apt.log" 2>&1
-        $SUDO apt-get install -y --no-install-recommends $missing >>"$STATE/log/apt.log" 2>&1 \
+    if ! $SUDO apt-get install -y -o DPkg::Lock::Timeout=300 --no-install-recommends $missing >"$STATE/log/apt.log" 2>&1; then
+        $SUDO apt-get update -o DPkg::Lock::Timeout=300 >>"$STATE/log/apt.log" 2>&1
+        $SUDO apt-get install -y -o DPkg::Lock::Timeout=300 --no-install-recommends $missing >>"$STATE/log/apt.log" 2>&1 \
             || die "apt-get install failed, see $STATE/log/apt.log"
     fi
     log "packages installed"
@@ -92,7 +92,7 @@ if [ ! -f "$DOCROOT/wp-settings.php" ]; then
         mkdir -p "$STATE/debs"
         chmod 777 "$STATE/debs" 2>/dev/null || true
         ( cd "$STATE/debs" && apt-get download wordpress wordpress-theme-twentytwentythree >"$STATE/log/apt-download.log" 2>&1 ) \
-            || { $SUDO apt-get update >>"$STATE/log/apt-download.log" 2>&1;
+            || { $SUDO apt-get update -o DPkg::Lock::Timeout=300 >>"$STATE/log/apt-download.log" 2>&1;
                  ( cd "$STATE/debs" && apt-get download wordpress wordpress-theme-twentytwentythree >>"$STATE/log/apt-download.log" 2>&1 ); } \
             || die "apt-get download failed, see $STATE/log/apt-download.log"
         for deb in "$STATE"/debs/*.deb; do dpkg-deb -x "$deb" "$STATE/pkgroot"; done
