@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import json
 import os
 import re
@@ -11,8 +10,7 @@ import subprocess
 import sys
 from datetime import datetime
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit
-from urllib.request import Request, urlopen
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -20,27 +18,11 @@ from ssg import frontmatter
 from ssg.errors import SsgError
 from ssg.wordpress.crawl import CrawlOptions, crawl_folder_name, crawl_site, route_url
 from ssg.wordpress.fetch import FetchSettings
-from wordpress_site import FaultProxy
+from wordpress_site import FaultProxy, rest_records, run_cli
 
 # What the Theme Unit Test data holds (tests/wp-loopback/README.md), as WordPress itself reports it.
 PUBLIC_POSTS, PUBLIC_PAGES = 117, 22
 QUICK = ["--timeout", "10"]
-
-
-def rest_records(wordpress, route: str, signed_in: bool = False, **params: str) -> list[dict]:
-    """Every record of a collection, fetched straight from WordPress: the ground truth."""
-    records, page = [], 1
-    while True:
-        query = urlencode({"per_page": 100, "page": page, **params})
-        request = Request(f"{wordpress.url}/wp-json{route}?{query}")
-        if signed_in:
-            token = base64.b64encode(f"{wordpress.user}:{wordpress.app_password}".encode()).decode()
-            request.add_header("Authorization", f"Basic {token}")
-        with urlopen(request, timeout=60) as response:
-            records += json.loads(response.read())
-            if page >= int(response.headers["X-WP-TotalPages"]):
-                return records
-        page += 1
 
 
 def ids(records) -> set[int]:
@@ -81,11 +63,6 @@ def assert_same_archive(site: Path, reference: Path) -> None:
     assert sorted(ours) == sorted(theirs)
     for name, text in ours.items():
         assert text == theirs[name] or sorted(text.splitlines()) == sorted(theirs[name].splitlines()), name
-
-
-def run_cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "ssg", *map(str, args)], capture_output=True, text=True,
-                          env={**os.environ, **(env or {})}, timeout=600, check=False)
 
 
 @pytest.fixture(scope="session")

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import base64
 import http.client
+import json
 import os
 import socket
 import subprocess
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
+from urllib.request import Request, urlopen
 
 WP_LOOPBACK = Path(__file__).resolve().parent / "wp-loopback"
 START_TIMEOUT = 1200  # a cold start installs PHP and MariaDB from Debian first
@@ -50,11 +54,32 @@ def stop_wordpress(env: dict[str, str]) -> None:
     subprocess.run([str(WP_LOOPBACK / "stop.sh"), "--purge"], env=env, capture_output=True, timeout=120, check=False)
 
 
+def rest_records(wordpress, route: str, signed_in: bool = False, **params: str) -> list[dict]:
+    """Every record of a collection, fetched straight from WordPress: the ground truth."""
+    records, page = [], 1
+    while True:
+        query = urlencode({"per_page": 100, "page": page, **params})
+        request = Request(f"{wordpress.url}/wp-json{route}?{query}")
+        if signed_in:
+            token = base64.b64encode(f"{wordpress.user}:{wordpress.app_password}".encode()).decode()
+            request.add_header("Authorization", f"Basic {token}")
+        with urlopen(request, timeout=60) as response:
+            records += json.loads(response.read())
+            if page >= int(response.headers["X-WP-TotalPages"]):
+                return records
+        page += 1
+
+
+def run_cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "ssg", *map(str, args)], capture_output=True, text=True,
+                          env={**os.environ, **(env or {})}, timeout=600, check=False)
+
+
 @dataclass(slots=True)
 class Fault:
     """Break the next `times` replies whose path and query contain `match`."""
 
-    kind: str  # "500", "429", "reset", "stall", "truncate", "hold", "redirect"
+    kind: str  # "500", "429", "404", "reset", "stall", "truncate", "hold", "redirect"
     match: str
     times: int = 1
 
@@ -71,11 +96,12 @@ class Hit:
 class FaultProxy:
     """An HTTP proxy on 127.0.0.1 in front of WordPress that breaks the replies it is told to.
 
-    Faults: "500" and "429" (with Retry-After) instead of the reply; "reset" closes the connection
+    Faults: "500", "404" and "429" (with Retry-After) instead of the reply; "reset" closes the connection
     without a reply; "truncate" sends half the body, then closes; "stall" sends a little of the body,
     then nothing until released; "hold" answers only once released; "redirect" sends the client to
     the same server under the name localhost. `no_pretty_urls` makes /wp-json/
-    a 404 and drops the API's Link header, like a site without pretty permalinks.
+    a 404 and drops the API's Link header, like a site without pretty permalinks; `rewrite_bodies`
+    puts the proxy's address in place of WordPress's in every reply, so uploads come through it too.
     """
 
     def __init__(self, upstream: str, retry_after: int = 1) -> None:
@@ -84,6 +110,7 @@ class FaultProxy:
         self.faults: list[Fault] = []
         self.hits: list[Hit] = []
         self.no_pretty_urls = False
+        self.rewrite_bodies = False
         self.released = threading.Event()
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
@@ -145,7 +172,7 @@ def _handler(proxy: FaultProxy) -> type[BaseHTTPRequestHandler]:
             if fault == "reset":
                 self.close_connection = True
                 return
-            if fault in ("500", "429"):
+            if fault in ("500", "429", "404"):
                 body = b"<html><body>Too busy</body></html>"
                 self.send_response(int(fault))
                 if fault == "429":
@@ -159,6 +186,8 @@ def _handler(proxy: FaultProxy) -> type[BaseHTTPRequestHandler]:
                 self.send_error(404)
                 return
             status, headers, body = self._forward()
+            if proxy.rewrite_bodies:
+                body = body.replace(upstream_netloc.encode(), self.headers["Host"].encode())
             if fault == "hold":
                 proxy.released.wait(120)
             self.send_response(status)
