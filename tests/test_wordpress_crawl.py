@@ -211,7 +211,7 @@ def test_an_interrupted_crawl_resumes_without_fetching_saved_pages_again(wordpre
     assert_same_archive(site, reference)
 
 
-def test_500s_429s_resets_stalls_and_truncated_replies_are_survived_with_nothing_lost(wordpress, crawled, tmp_path):
+def test_500s_429s_resets_stalls_truncated_and_html_replies_are_survived_with_nothing_lost(wordpress, crawled, tmp_path):
     reference, _ = crawled
     site = tmp_path / "site"
     assert run_cli("init", site).returncode == 0
@@ -223,9 +223,10 @@ def test_500s_429s_resets_stalls_and_truncated_replies_are_survived_with_nothing
         proxy.add("truncate", "/wp/v2/media?")
         proxy.add("stall", "/wp/v2/comments?")
         proxy.add("500", "/wp/v2/types")
+        proxy.add("200", "/wp/v2/users?")
         result = run_cli("import", proxy.url, "--site", site, "--timeout", "3")
         assert result.returncode == 0, result.stderr
-        for route in ("posts?", "pages?", "categories?", "tags?", "media?", "comments?", "types"):
+        for route in ("posts?", "pages?", "categories?", "tags?", "media?", "comments?", "types", "users?"):
             hits = proxy.requests(f"/wp/v2/{route}")
             assert hits[0].fault is not None and hits[-1].fault is None, route
         pages = proxy.requests("/wp/v2/pages?")

@@ -79,7 +79,7 @@ def run_cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
 class Fault:
     """Break the next `times` replies whose path and query contain `match`."""
 
-    kind: str  # "500", "429", "404", "reset", "stall", "truncate", "hold", "redirect"
+    kind: str  # "500", "429", "404", "200" (an HTML page), "reset", "stall", "truncate", "hold", "redirect"
     match: str
     times: int = 1
 
@@ -96,7 +96,8 @@ class Hit:
 class FaultProxy:
     """An HTTP proxy on 127.0.0.1 in front of WordPress that breaks the replies it is told to.
 
-    Faults: "500", "404" and "429" (with Retry-After) instead of the reply; "reset" closes the connection
+    Faults: "500", "404", "429" (with Retry-After) and "200" (an HTML page, as a caching proxy
+    may send) instead of the reply; "reset" closes the connection
     without a reply; "truncate" sends half the body, then closes; "stall" sends a little of the body,
     then nothing until released; "hold" answers only once released; "redirect" sends the client to
     the same server under the name localhost. `no_pretty_urls` makes /wp-json/
@@ -172,7 +173,7 @@ def _handler(proxy: FaultProxy) -> type[BaseHTTPRequestHandler]:
             if fault == "reset":
                 self.close_connection = True
                 return
-            if fault in ("500", "429", "404"):
+            if fault in ("500", "429", "404", "200"):
                 body = b"<html><body>Too busy</body></html>"
                 self.send_response(int(fault))
                 if fault == "429":
