@@ -247,6 +247,15 @@ def test_a_site_without_pretty_permalinks_is_crawled_through_rest_route(wordpres
     assert_same_archive(site, reference)
 
 
+def test_without_x_wp_totalpages_pages_are_asked_for_until_wordpress_says_there_are_no_more(wordpress, tmp_path):
+    with FaultProxy(wordpress.url) as proxy:
+        proxy.drop_headers = {"x-wp-total", "x-wp-totalpages"}
+        report = crawl_site(CrawlOptions(proxy.url, per_page=37), tmp_path)  # the 37 media items fill one page
+        assert [hit.path.rsplit("page=", 1)[1] for hit in proxy.requests("/wp/v2/media?")] == ["1", "2"]
+    assert report.items["media"] == 37 and report.items["posts"] == PUBLIC_POSTS and report.items["tags"] == 118
+    assert not list(report.folder.glob("media.p00002.json"))  # rest_post_invalid_page_number ends the collection
+
+
 def test_a_redirect_to_another_host_is_not_followed(wordpress, tmp_path):
     site = tmp_path / "site"
     assert run_cli("init", site).returncode == 0

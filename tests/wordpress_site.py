@@ -102,7 +102,8 @@ class FaultProxy:
     then nothing until released; "hold" answers only once released; "redirect" sends the client to
     the same server under the name localhost. `no_pretty_urls` makes /wp-json/
     a 404 and drops the API's Link header, like a site without pretty permalinks; `rewrite_bodies`
-    puts the proxy's address in place of WordPress's in every reply, so uploads come through it too.
+    puts the proxy's address in place of WordPress's in every reply, so uploads come through it too;
+    `drop_headers` (lower case names) are left out of every reply, as some caches do.
     """
 
     def __init__(self, upstream: str, retry_after: int = 1) -> None:
@@ -112,6 +113,7 @@ class FaultProxy:
         self.hits: list[Hit] = []
         self.no_pretty_urls = False
         self.rewrite_bodies = False
+        self.drop_headers: set[str] = set()
         self.released = threading.Event()
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
@@ -193,7 +195,7 @@ def _handler(proxy: FaultProxy) -> type[BaseHTTPRequestHandler]:
                 proxy.released.wait(120)
             self.send_response(status)
             for name, value in headers:
-                if name.lower() in ("transfer-encoding", "connection", "content-length"):
+                if name.lower() in ("transfer-encoding", "connection", "content-length", *proxy.drop_headers):
                     continue
                 if name.lower() in ("link", "location"):
                     if proxy.no_pretty_urls and 'rel="https://api.w.org/"' in value:

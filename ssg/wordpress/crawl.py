@@ -21,8 +21,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import httpx
 
 from ssg.errors import SsgError
-from ssg.wordpress.fetch import (DaemonPool, FetchError, FetchSettings, Refused, Reply, check_http_url, fetch, open_client,
-                                same_host)
+from ssg.wordpress.fetch import (DaemonPool, FetchError, FetchSettings, Refused, Reply, check_http_url, fetch,
+                                open_client, same_host)
 
 log = logging.getLogger(__name__)
 
@@ -126,8 +126,8 @@ def discover_api_root(client: httpx.Client, url: str, settings: FetchSettings) -
             raise SsgError(f"{url} says its REST API is at {advertised}, on another host; if that is the same "
                            f"site, run the import with that address")
         candidates.append(advertised)
-    base = url if urlsplit(url).path.endswith("/") else url + "/"
-    base = urlunsplit(urlsplit(base)._replace(query="", fragment=""))
+    parts = urlsplit(url)
+    base = urlunsplit((parts.scheme, parts.netloc, parts.path if parts.path.endswith("/") else parts.path + "/", "", ""))
     candidates += [base + "wp-json/", base + "?rest_route=/"]
     for candidate in dict.fromkeys(candidates):
         reply = fetch(client, candidate, settings)
@@ -176,7 +176,7 @@ def crawl_folder_name(url: str, since: datetime | None) -> str:
 def plan_collections(types: Any, options: CrawlOptions) -> list[Collection]:
     """Posts, pages and custom types (from /wp/v2/types), then terms, users, media and comments."""
     signed_in = options.user is not None
-    common = {"per_page": str(options.per_page), "orderby": "id", "order": "asc"}
+    common = _common_params(options)
     changed = {"modified_after": options.since.isoformat()} if options.since else {}
     collections = []
     for slug, info in sorted((types or {}).items(), key=lambda item: (item[0] not in ("post", "page"), item[0])):
@@ -270,26 +270,37 @@ def _fetch_since_comments(client: httpx.Client, api_root: str, collections: list
     A post is imported with all its comments, so a post in this folder must come with all of them,
     and a post that only gained a comment must come too.
     """
-    common = {"per_page": str(options.per_page), "orderby": "id", "order": "asc"}
+    common = _common_params(options)
     since = options.since.isoformat() if options.since else ""
     new_comments = Collection("comments-new", "/wp/v2/comments", {**common, "after": since})
     _fetch_all(client, api_root, [new_comments], folder, state, options, report, progress)
-    content_types = [c for c in collections if "_embed" in c.params]
-    fetched_posts = {record["id"] for c in content_types for record in _saved_records(folder, c.name)}
+    content_types = [collection for collection in collections if "_embed" in collection.params]
+    fetched = {record["id"] for collection in content_types for record in _saved_records(folder, collection.name)}
     commented = {record.get("post") for record in _saved_records(folder, new_comments.name)}
-    missing = sorted(post for post in commented - fetched_posts if isinstance(post, int))
-    extra = []
-    for chunk_number, start in enumerate(range(0, len(missing), options.per_page)):
-        ids = ",".join(map(str, missing[start:start + options.per_page]))
-        extra += [Collection(f"{c.name}-commented-{chunk_number + 1}", c.route,
-                             {**{k: v for k, v in c.params.items() if k != "modified_after"}, "include": ids})
-                  for c in content_types]
-    _fetch_all(client, api_root, extra, folder, state, options, report, progress)
-    all_posts = sorted(fetched_posts | set(missing))
-    comments = [Collection(f"comments-of-posts-{number + 1}", "/wp/v2/comments",
-                           {**common, "post": ",".join(map(str, all_posts[start:start + options.per_page]))})
-                for number, start in enumerate(range(0, len(all_posts), options.per_page))]
-    _fetch_all(client, api_root, comments, folder, state, options, report, progress)
+    only_commented = sorted(post for post in commented - fetched if isinstance(post, int))
+    also_fetched = [
+        Collection(f"{collection.name}-commented-{number}", collection.route,
+                   {**{key: value for key, value in collection.params.items() if key != "modified_after"},
+                    "include": ids})
+        for number, ids in enumerate(_id_lists(only_commented, options.per_page), 1) for collection in content_types]
+    _fetch_all(client, api_root, also_fetched, folder, state, options, report, progress)
+    kinds = ["comment", "pingback", "trackback"] if options.user else ["comment"]
+    all_comments = [Collection(f"comments-of-posts-{number}" + (f"-{kind}" if kind != "comment" else ""),
+                               "/wp/v2/comments", {**common, "post": ids, "type": kind})
+                    for number, ids in enumerate(_id_lists(sorted(fetched | set(only_commented)), options.per_page), 1)
+                    for kind in kinds]
+    _fetch_all(client, api_root, all_comments, folder, state, options, report, progress)
+
+
+def _id_lists(ids: list[int], size: int) -> list[str]:
+    """IDs as comma-separated lists of at most `size`, for `include=` and `post=`."""
+    return [",".join(map(str, ids[start:start + size])) for start in range(0, len(ids), size)]
+
+
+def _common_params(options: CrawlOptions) -> dict[str, str]:
+    # Oldest first by ID: a post published during the crawl lands on the last page instead of
+    # shifting every page after it.
+    return {"per_page": str(options.per_page), "orderby": "id", "order": "asc"}
 
 
 def page_path(folder: Path, name: str, page: int) -> Path:
@@ -314,7 +325,7 @@ def _get_page(client: httpx.Client, url: str, settings: FetchSettings) -> Reply 
     code = _error_code(reply)
     if reply.status == 400 and code == "rest_post_invalid_page_number":
         return None
-    if reply.status in (401, 403):
+    if reply.status in (401, 403) or code == "rest_no_route":
         return f"HTTP {reply.status} {code or ''}".strip()
     raise FetchError(f"{url}: HTTP {reply.status} {code or ''}".strip())
 
