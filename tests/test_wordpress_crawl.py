@@ -18,7 +18,7 @@ from ssg import frontmatter
 from ssg.errors import SsgError
 from ssg.wordpress.crawl import CrawlOptions, crawl_folder_name, crawl_site, route_url
 from ssg.wordpress.fetch import FetchSettings
-from wordpress_site import FaultProxy, rest_records, run_cli
+from wordpress_site import FaultProxy, free_port, rest_records, run_cli
 
 # What the Theme Unit Test data holds (tests/wp-loopback/README.md), as WordPress itself reports it.
 PUBLIC_POSTS, PUBLIC_PAGES = 117, 22
@@ -271,6 +271,18 @@ def test_replies_over_the_size_limit_are_refused(wordpress, tmp_path):
     settings = FetchSettings(max_api_bytes=1_000_000)  # a page of 100 posts with _embed is ~2.6 MB
     with pytest.raises(SsgError, match=r"wp/v2/posts\?.*(more|larger) than the limit of 1,000,000 bytes"):
         crawl_site(CrawlOptions(wordpress.url, fetch=settings), tmp_path)
+
+
+def test_a_site_that_cannot_be_reached_is_a_one_line_error(run_ssg, new_site):
+    code, _, err = run_ssg("import", f"http://127.0.0.1:{free_port()}/", "--site", new_site)
+    assert code == 1 and err.startswith("ssg: error: cannot reach the site: ") and err.count("\n") == 1
+    assert not (new_site / "content/_sources").exists()
+
+
+def test_an_address_that_is_not_wordpress_says_so(run_ssg, new_site, serve_output, tmp_path):
+    (tmp_path / "index.html").write_text("<p>Just a page</p>", encoding="utf-8")
+    code, _, err = run_ssg("import", serve_output(tmp_path), "--site", new_site)
+    assert code == 1 and "found no WordPress REST API at" in err and err.count("\n") == 1
 
 
 @pytest.mark.parametrize("address", ["ftp://127.0.0.1/", "file:///etc/passwd", "javascript://x"])

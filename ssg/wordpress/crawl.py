@@ -12,7 +12,7 @@ import logging
 import re
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, wait
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -117,7 +117,12 @@ def discover_api_root(client: httpx.Client, url: str, settings: FetchSettings) -
     candidates = []
     if "rest_route=" in url or urlsplit(url).path.rstrip("/").endswith("/wp-json"):
         candidates.append(url)
-    home = fetch(client, url, settings)
+    try:  # one retry only: a mistyped or dead address should not keep the user waiting
+        home = fetch(client, url, replace(settings, retries=min(settings.retries, 1)))
+    except Refused:
+        raise
+    except FetchError as error:
+        raise SsgError(f"cannot reach the site: {error}") from None
     if home.status >= 400 and not candidates:
         raise SsgError(f"{url} answered HTTP {home.status}: is this the address of a WordPress site?")
     advertised = home.link(API_REL)
