@@ -10,14 +10,22 @@ import sys
 import time
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ssg import __version__
 from ssg.errors import SsgError
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
+    from ssg.config import Config
+    from ssg.wordpress.crawl import CrawlOptions, CrawlReport
 
 log = logging.getLogger("ssg")
 # An application password is read from here, never from the command line (where `ps` and shell
 # history would show it), and is never written anywhere.
 PASSWORD_VARIABLE = "SSG_APP_PASSWORD"
+MAX_LISTED = 20  # problems listed one per line in a summary; the rest are counted
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -191,7 +199,7 @@ def run_import(args: argparse.Namespace) -> int:
     return 0
 
 
-def _import_site(args: argparse.Namespace, config, address: str) -> int:
+def _import_site(args: argparse.Namespace, config: Config, address: str) -> int:
     from ssg.wordpress.crawl import CrawlOptions, crawl_site
     from ssg.wordpress.fetch import FetchSettings
     from ssg.wordpress.write import SOURCES_DIR, import_sources
@@ -226,7 +234,7 @@ def _app_password(user: str | None) -> str | None:
     return password
 
 
-def _download_media(crawl, config, options) -> None:
+def _download_media(crawl: CrawlReport, config: Config, options: CrawlOptions) -> None:
     from ssg.wordpress.fetch import open_client
     from ssg.wordpress.media import MANIFEST, download_media
 
@@ -237,12 +245,14 @@ def _download_media(crawl, config, options) -> None:
     print(f"Media: {len(manifest.downloaded)} downloaded into {_shown(config.content_dir / 'media')}, "
           f"{len(manifest.missing)} missing, {len(manifest.external)} external (kept remote); "
           f"listed in {_shown(config.content_dir / MANIFEST)}.")
-    for url, why in manifest.missing.items():
+    for url, why in list(manifest.missing.items())[:MAX_LISTED]:
         print(f"  missing {url}: {why}")
+    if len(manifest.missing) > MAX_LISTED:
+        print(f"  ... and {len(manifest.missing) - MAX_LISTED} more")
 
 
 @contextlib.contextmanager
-def _progress_bar(unit: str):
+def _progress_bar(unit: str) -> Iterator[Callable[[str, int, int], None]]:
     """A progress callback (label, done, total) drawing a bar on a terminal, silent otherwise."""
     from tqdm import tqdm
 

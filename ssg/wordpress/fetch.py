@@ -54,9 +54,12 @@ class Reply:
     status: int
     headers: httpx.Headers
     body: bytes = b""
+    parsed: Any = None  # the body as JSON, once parsed
 
     def json(self) -> Any:
-        return json.loads(self.body)
+        if self.parsed is None:
+            self.parsed = json.loads(self.body)
+        return self.parsed
 
     def link(self, rel: str) -> str | None:
         """The URL of a `Link:` header entry with this rel, resolved against the request URL."""
@@ -149,7 +152,7 @@ def fetch(client: httpx.Client, url: str, settings: FetchSettings, *, expect_jso
             if reply.status == 429 or reply.status >= 500:
                 problem = f"HTTP {reply.status}"
                 wait = retry_after(reply.headers, settings)
-            elif expect_json and 200 <= reply.status < 300 and not _is_json(reply.body):
+            elif expect_json and 200 <= reply.status < 300 and not _parses(reply):
                 problem = "the reply is not complete JSON"
             else:
                 return reply
@@ -253,9 +256,9 @@ def _complete(response: httpx.Response, body: bytes, size: int) -> bytes:
     return body
 
 
-def _is_json(body: bytes) -> bool:
+def _parses(reply: Reply) -> bool:
     try:
-        json.loads(body)
+        reply.json()
     except ValueError:
         return False
     return True
