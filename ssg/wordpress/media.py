@@ -119,14 +119,10 @@ def find_references(records: Iterable[Any], hosts: set[str]) -> References:
             parser.feed(fragment)
             parser.close()
             for url, is_file_element in parser.found:
-                _classify(urljoin(base, html.unescape(url)), is_file_element, hosts, found)
+                _classify(urljoin(base, url), is_file_element, hosts, found)
         for media in _featured(record):
-            urls_of_media = [media.get("source_url")] + [
-                size.get("source_url") for size in ((media.get("media_details") or {}).get("sizes") or {}).values()
-                if isinstance(size, dict)]
-            for url in urls_of_media:
-                if isinstance(url, str) and url:
-                    _classify(urljoin(base, url), True, hosts, found)
+            for url in _media_urls(media):
+                _classify(urljoin(base, url), True, hosts, found)
     return found
 
 
@@ -279,6 +275,16 @@ def _featured(record: dict[str, Any]) -> list[dict[str, Any]]:
     embedded = record.get("_embedded")
     media = embedded.get("wp:featuredmedia") if isinstance(embedded, dict) else None
     return [item for item in media if isinstance(item, dict)] if isinstance(media, list) else []
+
+
+def _media_urls(media: dict[str, Any]) -> list[str]:
+    """A media record's file and each of its generated sizes."""
+    details = media.get("media_details")
+    sizes = details.get("sizes") if isinstance(details, dict) else None
+    candidates = [media.get("source_url")]
+    if isinstance(sizes, dict):
+        candidates += [size.get("source_url") for size in sizes.values() if isinstance(size, dict)]
+    return [url for url in candidates if isinstance(url, str) and url]
 
 
 def _rendered(value: Any) -> str:
