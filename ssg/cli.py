@@ -207,7 +207,7 @@ def _import_site(args: argparse.Namespace, config: Config, address: str) -> int:
     options = CrawlOptions(url=address, user=args.user, password=_app_password(args.user),
                            since=args.since, concurrency=args.concurrency,
                            fetch=FetchSettings(timeout=args.timeout))
-    with _progress_bar("records") as progress:
+    with _progress_bar() as progress:
         crawl = crawl_site(options, config.content_dir / SOURCES_DIR, progress)
     arrived = ", ".join(f"{name} {number}" for name, number in crawl.items.items())
     print(f"Crawled {crawl.api_root} into {_shown(crawl.folder)}: {arrived or 'nothing'} "
@@ -239,7 +239,7 @@ def _download_media(crawl: CrawlReport, config: Config, options: CrawlOptions) -
     from ssg.wordpress.media import MANIFEST, download_media
 
     site_urls = [options.url, *(crawl.site.get(key) for key in ("url", "home") if isinstance(crawl.site.get(key), str))]
-    with _progress_bar("files") as progress, open_client(options.fetch, connections=options.concurrency) as client:
+    with _progress_bar() as progress, open_client(options.fetch, connections=options.concurrency) as client:
         manifest = download_media(client, crawl.folder, config.content_dir, site_urls, options.fetch,
                                   options.concurrency, progress)
     print(f"Media: {len(manifest.downloaded)} downloaded into {_shown(config.content_dir / 'media')}, "
@@ -252,22 +252,22 @@ def _download_media(crawl: CrawlReport, config: Config, options: CrawlOptions) -
 
 
 @contextlib.contextmanager
-def _progress_bar(unit: str) -> Iterator[Callable[[str, int, int], None]]:
-    """A progress callback (label, done, total) drawing a bar on a terminal, silent otherwise."""
-    from tqdm import tqdm
+def _progress_bar() -> Iterator[Callable[[str, int, int], None]]:
+    """A progress bar on stderr while import runs (when stderr is a terminal); yields its callback."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    bar = tqdm(total=0, unit=f" {unit}", disable=None, file=sys.stderr, leave=False, dynamic_ncols=True)
+    console = Console(stderr=True)
+    tasks: dict[str, int] = {}
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                  console=console, transient=True, disable=not console.is_terminal) as bar:
 
-    def update(label: str, done: int, total: int) -> None:
-        bar.total = max(total, done)
-        bar.n = done
-        bar.set_description(label, refresh=False)
-        bar.refresh()
+        def update(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total)
+            bar.update(tasks[stage], completed=done, total=total)
 
-    try:
         yield update
-    finally:
-        bar.close()
 
 
 def _print_import_report(report, config) -> None:

@@ -234,7 +234,8 @@ def _fetch_all(client: httpx.Client, api_root: str, collections: list[Collection
             known["pages"] = page + 1  # no X-WP-TotalPages: ask while pages come back full
             _write_state(folder, state)
             start(collection, page + 1)
-        progress(collection.name, sum(report.items.values()), _announced(state))
+        done = report.items[collection.name]
+        progress(f"Fetching {collection.name}", done, max(known["total"], done))
 
     for collection in collections:
         start(collection, 1)
@@ -340,10 +341,6 @@ def _get_json(client: httpx.Client, url: str, settings: FetchSettings) -> Reply:
     if reply.status != 200:
         raise FetchError(f"{url}: HTTP {reply.status} {_error_code(reply) or ''}".strip())
     return reply
-
-
-def _announced(state: dict[str, Any]) -> int:
-    return sum(known["total"] for known in state["pages"].values())
 
 
 def _count_items(report: CrawlReport, collection: Collection, records: Any) -> None:

@@ -97,7 +97,7 @@ def download_media(client: httpx.Client, source_folder: Path, content_dir: Path,
                 manifest.missing.pop(url, None)
             done += 1
             if progress:
-                progress("media", done, len(futures))
+                progress("Downloading media", done, len(futures))
     finally:
         for future in futures:
             future.cancel()
