@@ -30,7 +30,8 @@ from ssg import __version__
 log = logging.getLogger(__name__)
 
 MAX_REDIRECTS = 5
-USER_AGENT = f"ssg/{__version__} (static archive; +https://pypi.org/project/ssg-archive/)"
+PARTIAL_SUFFIX = ".ssg-partial"  # a file being downloaded; renamed to its own name once complete
+USER_AGENT = f"ssg/{__version__} (static archive generator)"
 
 
 @dataclass(slots=True)
@@ -81,7 +82,7 @@ class Refused(FetchError):
 
 
 class Truncated(Exception):
-    """The connection ended before the whole body arrived, or the body was not the JSON it said."""
+    """The connection ended before the whole body its Content-Length announced had arrived."""
 
 
 class DaemonPool:
@@ -126,7 +127,7 @@ def open_client(settings: FetchSettings, auth: tuple[str, str] | None = None, co
 
 
 def check_http_url(url: str) -> str:
-    """The URL itself if it is http(s) with a host; FetchError otherwise."""
+    """The URL itself if it is http(s) with a host; Refused otherwise."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise Refused(f"only http:// and https:// addresses can be fetched, not {url!r}")
@@ -199,7 +200,7 @@ def _follow(client: httpx.Client, url: str, settings: FetchSettings, into: Path 
                 target = urljoin(current, response.headers.get("location", ""))
                 if not same_host(current, target):
                     raise Refused(f"{current} redirects to {target}, another host or an insecure address; "
-                                     "ssg does not follow it (give that address instead if it is the same site)")
+                                  "ssg does not follow it (give that address instead if it is the same site)")
                 current = target
                 continue
             if not response.is_success:
@@ -232,7 +233,7 @@ def _read(response: httpx.Response, limit: int) -> bytes:
 def _save(response: httpx.Response, limit: int, into: Path) -> None:
     _too_big(response, limit)
     into.parent.mkdir(parents=True, exist_ok=True)
-    partial = into.with_name(into.name + ".part")
+    partial = into.with_name(into.name + PARTIAL_SUFFIX)
     size = 0
     try:
         with partial.open("wb") as file:

@@ -27,7 +27,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 import httpx
 
 from ssg import urls
-from ssg.wordpress.fetch import DaemonPool, FetchError, FetchSettings, fetch
+from ssg.wordpress.fetch import PARTIAL_SUFFIX, DaemonPool, FetchError, FetchSettings, fetch
 from ssg.wordpress.salvage import NotJson, parse_json
 
 log = logging.getLogger(__name__)
@@ -83,9 +83,11 @@ def download_media(client: httpx.Client, source_folder: Path, content_dir: Path,
     for url in sorted(references.own):
         wanted.setdefault(_key(url), url)
     media_root = content_dir / MEDIA_DIR
+    _remove_partial_files(media_root)
     done = 0
     pool = DaemonPool(concurrency)
     futures = {pool.submit(_download, client, url, media_root, settings): url for url in wanted.values()}
+    finished = False
     try:
         for future in as_completed(futures):
             url = futures[future]
@@ -98,10 +100,13 @@ def download_media(client: httpx.Client, source_folder: Path, content_dir: Path,
             done += 1
             if progress:
                 progress("Downloading media", done, len(futures))
+        finished = True
     finally:
         for future in futures:
             future.cancel()
         pool.close()
+        if not finished:  # Ctrl-C: what the downloads still running half-wrote is not kept
+            _remove_partial_files(media_root)
     manifest.external = sorted(set(manifest.external) | references.external)
     write_manifest(content_dir, manifest)
     return manifest
@@ -243,6 +248,11 @@ def _download(client: httpx.Client, url: str, media_root: Path, settings: FetchS
         target.unlink(missing_ok=True)  # a "not found" page answered with 200
         return None, "the server answered with an HTML page"
     return site_path, ""
+
+
+def _remove_partial_files(media_root: Path) -> None:
+    for partial in media_root.rglob(f"*{PARTIAL_SUFFIX}"):
+        partial.unlink(missing_ok=True)
 
 
 def _local(token: str, media_map: dict[tuple[str, str], str]) -> str:
