@@ -8,6 +8,7 @@ import logging
 import os
 import sys
 import time
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,10 +17,9 @@ from ssg import __version__
 from ssg.errors import SsgError
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
-
     from ssg.config import Config
     from ssg.wordpress.crawl import CrawlOptions, CrawlReport
+    from ssg.wordpress.write import ImportReport
 
 log = logging.getLogger("ssg")
 # An application password is read from here, never from the command line (where `ps` and shell
@@ -195,7 +195,10 @@ def run_import(args: argparse.Namespace) -> int:
     live_options = [name for name in ("user", "since") if getattr(args, name) is not None]
     if live_options or args.media != "remote":
         args.parser.error(f"--{(live_options or ['media'])[0]} works with a site address, not with files")
-    _print_import_report(import_sources(config, [Path(source) for source in args.sources], force=args.force), config)
+    with _progress_bar() as progress:
+        report = import_sources(config, [Path(source) for source in args.sources], force=args.force,
+                                progress=progress)
+    _print_import_report(report, config)
     return 0
 
 
@@ -220,7 +223,9 @@ def _import_site(args: argparse.Namespace, config: Config, address: str) -> int:
         print(f"  {name}: not readable ({why}); --user may help")
     if args.media == "download":
         _download_media(crawl, config, options)
-    _print_import_report(import_sources(config, [crawl.folder], force=args.force), config)
+    with _progress_bar() as progress:
+        report = import_sources(config, [crawl.folder], force=args.force, progress=progress)
+    _print_import_report(report, config)
     return 0
 
 
@@ -251,6 +256,32 @@ def _download_media(crawl: CrawlReport, config: Config, options: CrawlOptions) -
         print(f"  ... and {len(manifest.missing) - MAX_LISTED} more")
 
 
+def _print_import_report(report: ImportReport, config: Config) -> None:
+    written = report.written
+    print(f"Imported {_count(report.files_read, 'file')} into {_shown(config.content_dir)}: "
+          f"{_count(written['post'], 'post')}, {_count(written['page'], 'page')} and {written['other']} other written; "
+          f"{len(report.unchanged)} unchanged, {len(report.kept_edited)} kept because edited, "
+          f"{len(report.salvaged)} salvaged, {_count(len(report.skipped_files), 'file')} skipped.")
+    if report.registry:
+        read = ", ".join(f"{number} {kind}" for kind, number in sorted(report.registry.items()))
+        print(f"  also read: {read}")
+    if report.duplicates:
+        print(f"  {_count(report.duplicates, 'record')} found in more than one file, imported once")
+    for path, problems in report.salvaged:
+        print(f"  salvaged {_shown(path)}: {'; '.join(problems)}")
+    for path, notes in report.notes:
+        print(f"  note {_shown(path)}: {'; '.join(notes)}")
+    for path, why in report.renamed:
+        print(f"  renamed {_shown(path)}: {why}")
+    for path in report.kept_edited:
+        print(f"  kept {_shown(path)}: edited since it was imported (use --force to overwrite)")
+    for path, why in report.skipped_files:
+        print(f"  skipped {_shown(path)}: {why}")
+    if report.unresolved:
+        ids = ", ".join(f"{name} ({_count(number, 'post')})" for name, number in sorted(report.unresolved.items()))
+        print(f"  unresolved IDs, kept as numbers: {ids}")
+
+
 @contextlib.contextmanager
 def _progress_bar() -> Iterator[Callable[[str, int, int], None]]:
     """A progress bar on stderr while import runs (when stderr is a terminal); yields its callback."""
@@ -268,23 +299,6 @@ def _progress_bar() -> Iterator[Callable[[str, int, int], None]]:
             bar.update(tasks[stage], completed=done, total=total)
 
         yield update
-
-
-def _print_import_report(report, config) -> None:
-    print(f"Imported {_count(report.files_read, 'file')} into {_shown(config.content_dir)}: "
-          f"{len(report.written)} written, {len(report.unchanged)} unchanged, "
-          f"{len(report.kept_edited)} kept because edited, {len(report.salvaged)} salvaged, "
-          f"{_count(len(report.skipped_files), 'file')} skipped.")
-    for path, problems in report.salvaged:
-        print(f"  salvaged {_shown(path)}: {'; '.join(problems)}")
-    for path, why in report.renamed:
-        print(f"  renamed {_shown(path)}: {why}")
-    for path in report.kept_edited:
-        print(f"  kept {_shown(path)}: edited since it was imported (use --force to overwrite)")
-    for path, why in report.skipped_files:
-        print(f"  skipped {_shown(path)}: {why}")
-    if report.other_records:
-        print(f"  {_count(report.other_records, 'record')} that are not posts or pages were not converted")
 
 
 def run_build(args: argparse.Namespace) -> int:

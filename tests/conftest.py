@@ -14,6 +14,7 @@ from ssg.serve import make_server
 REPOSITORY = Path(__file__).resolve().parent.parent
 EXAMPLES = REPOSITORY / "examples" / "wordpress"
 SEED = EXAMPLES / "wp-post-145831.json"
+LOOPBACK_DUMP = REPOSITORY / "tests" / "fixtures" / "wp-loopback-dump"
 
 
 @pytest.fixture
@@ -37,6 +38,18 @@ def new_site(tmp_path, run_ssg) -> Path:
     site = tmp_path / "site"
     code, _, err = run_ssg("init", site)
     assert code == 0, err
+    return site
+
+
+@pytest.fixture(scope="session")
+def imported_dump(tmp_path_factory) -> Path:
+    """A site with the real-WordPress dump imported once (read-only for the tests that use it)."""
+    from ssg.config import load_config
+    from ssg.wordpress.write import import_sources
+
+    site = tmp_path_factory.mktemp("loopback")
+    (site / "ssg.toml").write_text("")
+    import_sources(load_config(site), [LOOPBACK_DUMP])
     return site
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+import yaml
 
 from ssg import frontmatter
 from ssg.errors import SsgError
@@ -93,13 +94,20 @@ def test_every_public_post_page_and_custom_type_record_arrives_as_markdown(wordp
     assert post["url"] == urlsplit(sticky["link"]).path and post["wordpress"]["link"] == sticky["link"]
 
 
-@pytest.mark.parametrize("name", ["categories", "tags", "users", "media", "comments"])
-def test_every_term_user_media_item_and_comment_is_kept(wordpress, crawled, name):
+def test_every_term_user_media_item_and_comment_arrives(wordpress, crawled):
     site, out = crawled
     folder = site / "content/_sources" / crawl_folder_name(wordpress.url, None)
-    truth = ids(rest_records(wordpress, f"/wp/v2/{name}"))
-    assert truth and ids(saved_records(folder, name)) == truth
-    assert f"{name} {len(truth)}" in out
+    truth = {name: rest_records(wordpress, f"/wp/v2/{name}")
+             for name in ("categories", "tags", "users", "media", "comments")}
+    for name, records in truth.items():  # every raw record is kept ...
+        assert records and ids(saved_records(folder, name)) == ids(records), name
+        assert f"{name} {len(records)}" in out
+    # ... and imported: terms and authors into the registry, comments under their posts.
+    registry = yaml.safe_load((site / "content/_data/terms.yml").read_text(encoding="utf-8"))
+    for key, name in (("categories", "categories"), ("tags", "tags"), ("authors", "users")):
+        assert {term["id"] for term in registry[key]} == ids(truth[name]), key
+    archived = {comment["id"] for _, meta in imported(site).values() for comment in meta.get("comments") or []}
+    assert archived == ids(truth["comments"])
 
 
 def test_the_saved_folder_imports_to_the_same_markdown(wordpress, crawled, tmp_path):

@@ -7,6 +7,7 @@ import re
 from urllib.parse import unquote, urlsplit
 from urllib.request import urlopen
 
+from ssg import frontmatter
 from ssg.wordpress.media import MANIFEST, find_references, localize_record, srcset_urls
 from wordpress_site import FaultProxy, rest_records, run_cli
 
@@ -50,12 +51,19 @@ def test_media_download_saves_every_upload_and_rewrites_every_reference(wordpres
         for site_path in local:
             assert (site / "content/media" / unquote(site_path).lstrip("/")).is_file(), site_path
 
-        # Featured images, with every generated size, are saved too.
+        # Featured images, with every generated size, are saved too, and front matter points at them.
+        featured = 0
         for post in rest_records(wordpress, "/wp/v2/posts", _embed="1"):
             for media in post.get("_embedded", {}).get("wp:featuredmedia", []):
                 sizes = media["media_details"].get("sizes", {}).values()
                 for url in [media["source_url"], *(size["source_url"] for size in sizes)]:
                     assert url.replace(wordpress.url, old_site) in manifest["downloaded"], url
+                featured += 1
+        images = [meta["image"]["src"] for meta in front_matter(site) if "image" in meta]
+        assert len(images) == featured == 10
+        for src in images:
+            assert src.startswith("/wp-content/uploads/")
+            assert (site / "content/media" / unquote(src).lstrip("/")).is_file(), src
 
         # Run again: nothing downloaded twice (only the missing file is tried again), nothing changed.
         asked = len(proxy.requests())
@@ -64,6 +72,12 @@ def test_media_download_saves_every_upload_and_rewrites_every_reference(wordpres
         uploads_asked = {hit.path for hit in proxy.requests()[asked:] if "/wp-content/uploads/" in hit.path}
         assert uploads_asked == {MISSING}
         assert "0 kept because edited" in again.stdout
+
+
+def front_matter(site):
+    for path in (site / "content").rglob("*.md"):
+        if "_sources" not in path.parts:
+            yield frontmatter.split(path.read_text(encoding="utf-8"), path)[0]
 
 
 def test_an_offline_reimport_of_the_saved_folder_applies_the_media_manifest(wordpress, tmp_path):

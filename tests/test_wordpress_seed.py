@@ -7,7 +7,8 @@ import json
 import pytest
 
 from ssg import frontmatter
-from ssg.wordpress.map import map_record
+from ssg.wordpress.map import map_record, summarize
+from ssg.wordpress.read import Registry
 from ssg.wordpress.salvage import parse_json
 
 from conftest import SEED
@@ -40,7 +41,7 @@ PARAGRAPHS = [
 @pytest.fixture(scope="module")
 def seed_document():
     salvaged = parse_json(SEED.read_bytes())
-    return map_record(salvaged.data, salvaged.problems)
+    return map_record(salvaged.data, summarize(salvaged.data), salvaged.problems, Registry())
 
 
 def test_the_seed_is_not_valid_json():

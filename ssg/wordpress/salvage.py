@@ -47,13 +47,24 @@ def parse_json(raw: bytes) -> Salvaged:
         raise NotJson(f"it is {kind}, not a WordPress REST response")
     if "\x00" in text:
         raise NotJson("it holds binary data, not JSON")
+    constants: list[str] = []
+
+    def constant(name: str) -> None:
+        constants.append(name)  # NaN, Infinity: not JSON; read as missing values
+        return None
+
+    def note_constants(salvaged: Salvaged) -> Salvaged:
+        if constants:
+            salvaged.problems.append(f"has {', '.join(sorted(set(constants)))} values, read as missing")
+        return salvaged
+
     try:
-        return Salvaged(json.loads(text), problems)
+        return note_constants(Salvaged(json.loads(text, parse_constant=constant), problems))
     except json.JSONDecodeError:
-        pass
+        constants.clear()
     except RecursionError:
         raise NotJson("it is nested too deeply to be a WordPress REST response") from None
-    decoder = json.JSONDecoder(strict=False)
+    decoder = json.JSONDecoder(strict=False, parse_constant=constant)
     try:
         data, end = decoder.raw_decode(text)
     except json.JSONDecodeError:
@@ -65,7 +76,7 @@ def parse_json(raw: bytes) -> Salvaged:
             problems.append("has raw control characters inside strings")
         if text[end:].strip():
             problems.append(f"has {len(text) - end} characters of trailing garbage after the JSON")
-        return Salvaged(data, problems)
+        return note_constants(Salvaged(data, problems))
     closed = close_truncated(text)
     if closed is not None:
         problems.append("is truncated: the end of the file is missing")

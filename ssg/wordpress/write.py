@@ -1,160 +1,408 @@
-"""Import: read REST files, convert their records and write Markdown and raw sources into content/."""
+"""Import: read every source, plan one file per record, convert (in parallel for big dumps) and write.
+
+Two passes keep memory flat: the first reads each file for what posts refer to (terms, users,
+media, comments) and a bodiless summary of each post; the second reads each file again and
+converts its posts, a file at a time, writing as results arrive.
+"""
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import logging
+import multiprocessing
+import os
 import re
+from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from typing import Any
+from urllib.parse import urlsplit
 
-from ssg import frontmatter
+import yaml
+
+from ssg import frontmatter, urls
 from ssg.config import Config
 from ssg.errors import SsgError
-from ssg.wordpress.map import Document, is_post_record, map_record
+from ssg.wordpress.map import Summary, map_record, summarize
+from ssg.wordpress.read import (
+    POST_LIKE, Registry, add_embedded, add_to_registry, find_source_files, kind_of, records_of,
+)
 from ssg.wordpress.media import load_media_map, localize_record
 from ssg.wordpress.salvage import NotJson, parse_json
+from ssg.wordpress.terms import term_labels, terms_registry
 
 log = logging.getLogger(__name__)
 
 SOURCES_DIR = "_sources"
+DATA_DIR = "_data"
 MANIFEST_NAME = "imported.json"
+MAX_NAME_LENGTH = 120  # bytes; leaves room for a suffix and ".md" under every file system's 255
+PARALLEL_FROM = 400  # records; below this, starting worker processes costs more than it saves
 _UNSAFE_NAME = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]')
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
-MAX_NAME_LENGTH = 120
+_TOP_FOLDERS = {"posts", "pages", "media", "static"}  # a custom post type must not land in these
+
+_NOT_IMPORTED = ("other", "error", "revision", "internal")
+
+Progress = Callable[[str, int, int], None]
 
 
 @dataclass(slots=True)
 class ImportReport:
     """What an import did, for its summary."""
 
-    written: list[Path] = field(default_factory=list)
+    files_read: int = 0
+    written: Counter[str] = field(default_factory=Counter)  # files written, by kind: post, page, other
     unchanged: list[Path] = field(default_factory=list)
     kept_edited: list[Path] = field(default_factory=list)
     salvaged: list[tuple[Path, list[str]]] = field(default_factory=list)
+    notes: list[tuple[Path, list[str]]] = field(default_factory=list)  # e.g. a plugin's shortcode dropped
     skipped_files: list[tuple[Path, str]] = field(default_factory=list)
     renamed: list[tuple[Path, str]] = field(default_factory=list)
-    other_records: int = 0
-    files_read: int = 0
+    unresolved: Counter[str] = field(default_factory=Counter)  # "category 12" -> posts referring to it
+    registry: Counter[str] = field(default_factory=Counter)  # categories, tags, users, media, comments read
+    duplicates: int = 0  # the same record found in more than one file (kept once)
 
 
-def find_source_files(sources: list[Path]) -> list[Path]:
-    """The JSON files named on the command line, with folders searched recursively."""
-    files = []
-    for source in sources:
-        if source.is_dir():
-            files += sorted(p for p in source.rglob("*.json") if p.is_file())
-        elif source.is_file():
-            files.append(source)
-        else:
-            raise SsgError("no such file or folder", source)
-    return files
+@dataclass(slots=True)
+class Planned:
+    """A post record found in the first pass, and the file it will become."""
+
+    summary: Summary
+    file_index: int
+    position: int
+    target: PurePosixPath = PurePosixPath()
 
 
-def import_sources(config: Config, sources: list[Path], force: bool = False) -> ImportReport:
-    """Import every record of every source file into the site's content/ folder."""
+def import_sources(config: Config, sources: list[Path], force: bool = False,
+                   progress: Progress | None = None, jobs: int | None = None) -> ImportReport:
+    """Import every record of every source file (or folder) into the site's content/ folder."""
     report = ImportReport()
     content = config.content_dir
-    sources_dir = content / SOURCES_DIR
-    manifest_path = sources_dir / MANIFEST_NAME
-    manifest = _read_manifest(manifest_path)
-    planned: dict[Path, Document] = {}
-    media_map = load_media_map(content)  # files kept by `--media download` replace their old URLs
-    for path in find_source_files(sources):
-        report.files_read += 1
-        try:
-            raw = path.read_bytes()
-            salvaged = parse_json(raw)
-        except NotJson as error:
-            report.skipped_files.append((path, str(error)))
-            continue
-        except OSError as error:
-            report.skipped_files.append((path, f"cannot be read: {error.strerror}"))
-            continue
-        records = salvaged.data if isinstance(salvaged.data, list) else [salvaged.data]
-        records = [localize_record(record, media_map) for record in records]
-        documents = [map_record(record, salvaged.problems) for record in records if is_post_record(record)]
-        report.other_records += len(records) - len(documents)
-        keep_source(raw, path, sources_dir)
-        for document in documents:
-            target = content / document_path(document)
-            if target in planned:
-                renamed = target.with_name(f"{target.stem}-{document.meta['wordpress'].get('id', len(planned))}.md")
-                report.renamed.append((renamed, f"its slug is also used by {planned[target].meta['title']!r}"))
-                target = renamed
-            planned[target] = document
-            if document.problems:
-                report.salvaged.append((target, document.problems))
+    files = find_source_files(sources)
+    registry, planned = gather(files, content / SOURCES_DIR, report, progress)
+    plan_files(planned, report)
+    manifest_path = content / SOURCES_DIR / MANIFEST_NAME
+    manifest = read_manifest(manifest_path)
+    remember_moves(planned, manifest, content, force, report)
 
-    for target, document in planned.items():
-        text = frontmatter.dump(document.meta, document.body)
-        key = target.relative_to(content).as_posix()
-        if target.exists():
-            current = target.read_bytes()
-            if current == text.encode("utf-8"):
-                report.unchanged.append(target)
-                manifest[key] = _digest(current)
-                continue
-            if not force and manifest.get(key) != _digest(current):
-                report.kept_edited.append(target)
-                continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(text.encode("utf-8"))
-        manifest[key] = _digest(text.encode("utf-8"))
-        report.written.append(target)
-    if planned:
-        sources_dir.mkdir(parents=True, exist_ok=True)
-        manifest_path.write_text(json.dumps(manifest, indent=1, sort_keys=True, ensure_ascii=False) + "\n",
-                                 encoding="utf-8")
+    def write(relative: PurePosixPath, text: str) -> tuple[Path, bool]:
+        return write_generated(content, relative, text, manifest.files, force, report)
+
+    done = 0
+    for results in convert_all(files, planned, registry, jobs):
+        for relative, text, kind, problems, unresolved, notes in results:
+            target, written = write(relative, text)
+            if written:
+                report.written[kind if kind in ("post", "page") else "other"] += 1
+            if problems:
+                report.salvaged.append((target, problems))
+            if notes:
+                report.notes.append((target, notes))
+            report.unresolved.update(unresolved)
+            done += 1
+        if progress:
+            progress("Converting", done, len(planned))
+    if registry.categories or registry.tags or registry.authors:
+        write(PurePosixPath(DATA_DIR, "terms.yml"), _yaml(terms_registry(registry)))
+    site = site_info(registry, planned)
+    if site:
+        write(PurePosixPath(DATA_DIR, "site.yml"), _yaml(site))
+    if planned or manifest.files:
+        manifest_path.parent.mkdir(parents=True, exist_ok=True)
+        text = json.dumps({"files": dict(sorted(manifest.files.items())),
+                           "records": dict(sorted(manifest.records.items()))}, indent=1, ensure_ascii=False) + "\n"
+        if not manifest_path.exists() or manifest_path.read_text(encoding="utf-8") != text:
+            manifest_path.write_text(text, encoding="utf-8")
+    report.salvaged.sort(key=lambda item: str(item[0]))
+    report.notes.sort(key=lambda item: str(item[0]))
     return report
 
 
-def document_path(document: Document) -> Path:
-    """Where a converted record lives under content/: posts by year and month, pages by slug."""
-    name = safe_file_name(document.slug) + ".md"
-    if document.kind == "post":
-        if document.date is None:
-            return Path("posts", "undated", name)
-        return Path("posts", f"{document.date:%Y}", f"{document.date:%m}", name)
-    if document.kind == "page":
-        return Path("pages", name)
-    return Path(safe_file_name(document.kind), name)
+# --- first pass ---
+
+def gather(files: list[Path], sources_dir: Path, report: ImportReport,
+           progress: Progress | None) -> tuple[Registry, list[Planned]]:
+    """Read every file once: fill the registry, summarise each post record, keep the raw file."""
+    # Files kept by `--media download` replace their old URLs in every record, before anything reads them.
+    registry = Registry(local_files=load_media_map(sources_dir.parent))
+    found: dict[tuple[Any, ...], Planned] = {}
+    for index, source in enumerate(files):
+        report.files_read += 1
+        if progress:
+            progress("Reading", index + 1, len(files))
+        try:
+            raw = source.read_bytes()
+            salvaged = parse_json(raw)
+        except NotJson as error:
+            report.skipped_files.append((source, str(error)))
+            continue
+        except OSError as error:
+            report.skipped_files.append((source, f"cannot be read: {error.strerror}"))
+            continue
+        records = [localize_record(record, registry.local_files) for record in records_of(salvaged.data)]
+        kinds = [kind_of(record) for record in records]
+        if not any(kind not in _NOT_IMPORTED for kind in kinds):
+            errors = [record.get("code") for record, kind in zip(records, kinds) if kind == "error"]
+            why = (f"a WordPress error response ({errors[0]})" if errors else
+                   "it holds no posts, pages, terms, users, media or comments")
+            report.skipped_files.append((source, why))
+            continue
+        keep_source(raw, source, sources_dir)
+        for position, (record, kind) in enumerate(zip(records, kinds)):
+            if kind == POST_LIKE:
+                add_embedded(registry, record)
+                summary = summarize(record)
+                planned = Planned(summary, index, position)
+                key = (summary.kind, summary.id) if summary.id is not None else (summary.kind, summary.url, index, position)
+                if key in found:
+                    report.duplicates += 1
+                    planned = max(found[key], planned, key=_completeness)
+                found[key] = planned
+            elif kind != "other":
+                add_to_registry(registry, kind, record)
+                report.registry[kind] += 1
+    registry.labels = {"categories": term_labels(registry.categories), "tags": term_labels(registry.tags)}
+    return registry, list(found.values())
 
 
-def safe_file_name(slug: str) -> str:
-    """A file name from a slug: unicode kept; separators, control characters and '..' removed."""
-    name = _UNSAFE_NAME.sub("-", slug).strip(" .-")
-    name = name.encode("utf-8")[:MAX_NAME_LENGTH].decode("utf-8", errors="ignore").rstrip(" .-")
-    if not name:
-        return "untitled"
-    return f"{name}-" if name.lower() in _RESERVED else name
+def _completeness(planned: Planned) -> tuple[Any, ...]:
+    # Of two copies of a record, keep the undamaged one, then the one with _embedded, then the newer.
+    summary = planned.summary
+    return (not summary.problems, summary.has_embedded, summary.modified, -planned.file_index, -planned.position)
 
 
-def keep_source(raw: bytes, path: Path, sources_dir: Path) -> Path:
+def keep_source(raw: bytes, source: Path, sources_dir: Path) -> Path:
     """Keep the raw file under content/_sources/ byte for byte, so a better converter can run again."""
-    resolved = path.resolve()
+    resolved = source.resolve()
     if resolved.is_relative_to(sources_dir.resolve()):
-        return resolved
-    sources_dir.mkdir(parents=True, exist_ok=True)
-    target = sources_dir / safe_file_name(path.name)
-    if target.exists() and target.read_bytes() != raw:
+        return resolved  # a crawl saved it here already
+    target = sources_dir / safe_file_name(source.name, keep_suffix=True)
+    if target.exists() and target.read_bytes() != raw:  # another file of the same name
         target = target.with_name(f"{target.stem}-{_digest(raw)[:8]}{target.suffix}")
     if not target.exists():
+        sources_dir.mkdir(parents=True, exist_ok=True)
         target.write_bytes(raw)
     return target
+
+
+# --- where each record goes ---
+
+def plan_files(planned: list[Planned], report: ImportReport) -> None:
+    """Give every record its own file under content/ and its own URL; clashes get the record's ID."""
+    planned.sort(key=lambda item: (item.summary.kind, item.summary.id is None, item.summary.id or 0,
+                                   item.summary.slug, item.file_index, item.position))
+    by_id = {(item.summary.kind, item.summary.id): item for item in planned if item.summary.id is not None}
+    taken_files: set[str] = set()
+    taken_urls: set[str] = set()
+    for item in planned:
+        summary = item.summary
+        target = document_path(summary, by_id)
+        suffix = summary.id if summary.id is not None else item.position
+        if target.as_posix().casefold() in taken_files:
+            clash = target
+            target = target.with_name(f"{target.stem}-{suffix}.md")
+            report.renamed.append((Path(target), f"another record also has the slug {summary.slug!r} ({clash})"))
+        if summary.url in taken_urls:
+            old = summary.url
+            summary.url = old.rstrip("/") + f"-{suffix}/"
+            report.renamed.append((Path(target), f"another record also has the address {old}; this one is at {summary.url}"))
+        taken_files.add(target.as_posix().casefold())
+        taken_urls.add(summary.url)
+        item.target = target
+
+
+def document_path(summary: Summary, by_id: dict[tuple[str, int], Planned]) -> PurePosixPath:
+    """Posts by year and month; pages and hierarchical types nested under their parents."""
+    name = safe_file_name(summary.slug) + ".md"
+    if summary.kind == "post":
+        if summary.date is None:
+            return PurePosixPath("posts", "undated", name)
+        return PurePosixPath("posts", f"{summary.date:%Y}", f"{summary.date:%m}", name)
+    folder = "pages" if summary.kind == "page" else type_folder(summary.kind)
+    parents = [ancestor.slug for ancestor in ancestors(summary, by_id)]
+    if summary.parent and not parents:  # the parent is not in the dump: its URL still says where it was
+        parents = summary.url.strip("/").split("/")[:-1]
+    elif parents and not summary.link:  # no link to take the address from: it nests like the file
+        summary.url = urls.check_url("/" + "/".join(urls.slugify(part) for part in [*parents, summary.slug]) + "/")
+    return PurePosixPath(folder, *(safe_file_name(part) for part in parents), name)
+
+
+def ancestors(summary: Summary, by_id: dict[tuple[str, int], Planned]) -> list[Summary]:
+    """The parent chain of a page, root first; stops at a loop or a parent not in the dump."""
+    chain: list[Summary] = []
+    parent, seen = summary.parent, {summary.id}
+    while parent and (summary.kind, parent) in by_id and parent not in seen and len(chain) < 20:
+        seen.add(parent)
+        chain.insert(0, by_id[(summary.kind, parent)].summary)
+        parent = chain[0].parent
+    return chain
+
+
+def type_folder(kind: str) -> str:
+    """The folder of a custom post type: its name, kept clear of ssg's own folders."""
+    folder = safe_file_name(kind)
+    return f"type-{folder}" if folder.lower() in _TOP_FOLDERS or folder.startswith(("_", ".")) else folder
+
+
+def safe_file_name(slug: str, keep_suffix: bool = False) -> str:
+    """A file name from a slug: unicode kept; separators, control characters and '..' removed."""
+    name = _UNSAFE_NAME.sub("-", slug).strip(" .-")
+    limit = MAX_NAME_LENGTH if not keep_suffix else 200
+    name = name.encode("utf-8")[:limit].decode("utf-8", errors="ignore").rstrip(" .-")
+    if not name:
+        return "untitled"
+    return f"{name}-" if name.split(".")[0].lower() in _RESERVED else name
+
+
+# --- second pass ---
+
+_REGISTRY: Registry | None = None  # a worker process's copy
+
+
+def _start_worker(registry: Registry) -> None:
+    global _REGISTRY
+    _REGISTRY = registry
+
+
+def convert_file(path: Path, items: list[tuple[int, Summary, PurePosixPath]],
+                 registry: Registry | None = None) -> list[tuple[PurePosixPath, str, str, list[str], list[str], list[str]]]:
+    """Convert the chosen records of one file: (target, Markdown, kind, problems, unresolved IDs, notes)."""
+    registry = registry or _REGISTRY
+    assert registry is not None
+    salvaged = parse_json(path.read_bytes())
+    records = [localize_record(record, registry.local_files) for record in records_of(salvaged.data)]
+    results = []
+    for position, summary, target in items:
+        document = map_record(records[position], summary, salvaged.problems, registry)
+        results.append((target, frontmatter.dump(document.meta, document.body), summary.kind,
+                        document.problems, document.unresolved, document.notes))
+    return results
+
+
+def convert_all(files: list[Path], planned: list[Planned], registry: Registry, jobs: int | None):
+    """Yield each file's converted records; with many records, in worker processes."""
+    work: dict[int, list[tuple[int, Summary, PurePosixPath]]] = {}
+    for item in sorted(planned, key=lambda item: (item.file_index, item.position)):
+        work.setdefault(item.file_index, []).append((item.position, item.summary, item.target))
+    jobs = jobs if jobs is not None else (os.cpu_count() or 1)
+    if jobs <= 1 or len(planned) < PARALLEL_FROM:
+        for index, items in work.items():
+            yield convert_file(files[index], items, registry)
+        return
+    # Forked workers share the first pass's memory copy-on-write; frozen, the garbage collector in
+    # a worker does not walk (and so copy) it. Where fork is missing, workers are spawned.
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    gc.freeze()
+    try:
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_worker,
+                                 initargs=(registry,)) as pool:
+            pending = []
+            for index, items in work.items():  # a bounded window of files in flight keeps memory flat
+                pending.append(pool.submit(convert_file, files[index], items))
+                if len(pending) >= jobs * 4:
+                    yield pending.pop(0).result()
+            for future in pending:
+                yield future.result()
+    finally:
+        gc.unfreeze()
+
+
+# --- writing ---
+
+def write_generated(content: Path, relative: PurePosixPath, text: str, manifest: dict[str, str],
+                    force: bool, report: ImportReport) -> tuple[Path, bool]:
+    """Write one generated file unless it is unchanged, or a person edited it since (and not --force)."""
+    target = content.joinpath(*relative.parts)
+    if not target.resolve().is_relative_to(content.resolve()):
+        raise AssertionError(f"refusing to write outside content/: {target}")  # safe_file_name prevents it
+    key = relative.as_posix()
+    data = text.encode("utf-8")
+    if target.exists():
+        current = target.read_bytes()
+        if current == data:
+            report.unchanged.append(target)
+            manifest[key] = _digest(current)
+            return target, False
+        if not force and manifest.get(key) != _digest(current):
+            report.kept_edited.append(target)
+            return target, False
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    manifest[key] = _digest(data)
+    return target, True
+
+
+def site_info(registry: Registry, planned: list[Planned]) -> dict[str, Any]:
+    """content/_data/site.yml: from the /wp-json/ index when it was imported, else the records' host."""
+    site = {key: value for key, value in registry.site.items() if value not in (None, "")}
+    if "url" not in site:
+        origins = Counter(f"{parts.scheme}://{parts.netloc}" for parts in
+                          (urlsplit(item.summary.link) for item in planned) if parts.scheme and parts.netloc)
+        if origins:
+            site["url"] = min(origins, key=lambda origin: (-origins[origin], origin))
+    order = ("name", "description", "url", "gmt_offset", "timezone_string")
+    return {key: site[key] for key in order if key in site}
+
+
+def _yaml(data: dict[str, Any]) -> str:
+    return yaml.dump(data, Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper), allow_unicode=True,
+                     sort_keys=False, default_flow_style=False, width=4096)
 
 
 def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _read_manifest(path: Path) -> dict[str, str]:
+@dataclass(slots=True)
+class Manifest:
+    """content/_sources/imported.json: what import wrote (to spot edits) and where each record lives."""
+
+    files: dict[str, str] = field(default_factory=dict)  # content-relative path -> sha256 of what was written
+    records: dict[str, dict[str, Any]] = field(default_factory=dict)  # "post:123" -> {path, urls}
+
+
+def read_manifest(path: Path) -> Manifest:
+    """The manifest of earlier imports (the first format was a bare {path: digest} map)."""
     if not path.exists():
-        return {}
+        return Manifest()
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError):
         raise SsgError("the import manifest is damaged; delete it and import again with --force",
                        path) from None
-    return data if isinstance(data, dict) else {}
+    if not isinstance(data, dict):
+        return Manifest()
+    if isinstance(data.get("files"), dict):
+        records = data.get("records") if isinstance(data.get("records"), dict) else {}
+        return Manifest(files=data["files"], records=records)
+    return Manifest(files={key: value for key, value in data.items() if isinstance(value, str)})
+
+
+def remember_moves(planned: list[Planned], manifest: Manifest, content: Path, force: bool,
+                   report: ImportReport) -> None:
+    """A record whose link changed since the last import keeps its old URLs as aliases; its old file goes."""
+    for item in planned:
+        summary = item.summary
+        if summary.id is None:
+            continue
+        key = f"{summary.kind}:{summary.id}"
+        before = manifest.records.get(key) or {}
+        summary.old_urls = [url for url in before.get("urls", []) if isinstance(url, str) and url != summary.url]
+        manifest.records[key] = {"path": item.target.as_posix(), "urls": [summary.url, *summary.old_urls]}
+        old_path = before.get("path")
+        if isinstance(old_path, str) and old_path != item.target.as_posix():
+            old_file = content.joinpath(*PurePosixPath(old_path).parts)
+            if not old_file.resolve().is_relative_to(content.resolve()) or not old_file.is_file():
+                continue
+            if force or manifest.files.get(old_path) == _digest(old_file.read_bytes()):
+                old_file.unlink()
+                manifest.files.pop(old_path, None)
+                report.renamed.append((content / item.target, f"moved from {old_path}: its link changed"))
+            else:
+                report.kept_edited.append(old_file)

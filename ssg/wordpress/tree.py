@@ -1,0 +1,40 @@
+"""Import: small helpers for walking and editing an lxml tree of post HTML, shared by the clean-up passes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import lxml.html
+from lxml import etree
+
+
+def walk(root: lxml.html.HtmlElement, visit: Callable[[lxml.html.HtmlElement], bool]) -> None:
+    """Visit every element below root in document order, without recursion (posts can nest deeply).
+
+    `visit` returns False when it removed or replaced the element: its children are then skipped.
+    """
+    stack = [child for child in reversed(root) if isinstance(child.tag, str)]
+    while stack:
+        element = stack.pop()
+        children = [child for child in reversed(element) if isinstance(child.tag, str)]
+        if visit(element):
+            stack.extend(children)
+
+
+def remove_keeping_tail(node: etree._Element) -> None:
+    """Take a node out of the tree; the text after it stays where it was."""
+    parent = node.getparent()
+    if parent is None:
+        return
+    tail = node.tail or ""
+    previous = node.getprevious()
+    if previous is not None:
+        previous.tail = (previous.tail or "") + tail
+    else:
+        parent.text = (parent.text or "") + tail
+    parent.remove(node)
+
+
+def has_class(element: lxml.html.HtmlElement, names: set[str]) -> bool:
+    """True when the element has one of these classes."""
+    return bool(names.intersection((element.get("class") or "").split()))
