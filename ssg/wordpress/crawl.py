@@ -23,14 +23,12 @@ import httpx
 from ssg.errors import SsgError
 from ssg.wordpress.fetch import (DaemonPool, FetchError, FetchSettings, Refused, Reply, check_http_url, fetch,
                                 open_client, same_host)
+from ssg.wordpress.read import is_internal_type
 
 log = logging.getLogger(__name__)
 
 STATE_NAME = "crawl.state"  # not .json: the importer reads every .json file of the folder
 API_REL = "https://api.w.org/"
-# WordPress's own post types that are site machinery, not content (media is crawled as media).
-_INTERNAL_TYPES = {"attachment", "nav_menu_item", "wp_block", "wp_template", "wp_template_part",
-                   "wp_navigation", "wp_global_styles", "wp_font_family", "wp_font_face"}
 _LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "::1"}
 
 ProgressCallback = Callable[[str, int, int], None]
@@ -185,7 +183,8 @@ def plan_collections(types: Any, options: CrawlOptions) -> list[Collection]:
     changed = {"modified_after": options.since.isoformat()} if options.since else {}
     collections = []
     for slug, info in sorted((types or {}).items(), key=lambda item: (item[0] not in ("post", "page"), item[0])):
-        if slug in _INTERNAL_TYPES or not isinstance(info, dict) or not info.get("rest_base"):
+        # Media is crawled as media; WordPress's own types (menus, blocks, templates) are not content.
+        if slug == "attachment" or is_internal_type(slug) or not isinstance(info, dict) or not info.get("rest_base"):
             continue
         namespace = info.get("rest_namespace") or "wp/v2"
         params = {**common, "_embed": "1", **changed, **({"status": "any"} if signed_in else {})}
