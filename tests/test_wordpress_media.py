@@ -132,6 +132,7 @@ def test_localize_rewrites_every_form_of_a_downloaded_url_but_not_the_guid():
     record = {"guid": {"rendered": "https://site.org/wp-content/uploads/2020/01/ñ.jpg"},
               "content": {"rendered": html}, "source_url": "https://site.org/wp-content/uploads/2020/01/ñ.jpg"}
     local = localize_record(record, media_map)
+    assert localize_record("ftp://site.org/wp-content/uploads/2020/01/ñ.jpg", media_map).startswith("ftp://site.org/")
     assert local["guid"] == record["guid"]
     assert local["source_url"] == "/wp-content/uploads/2020/01/%C3%B1.jpg"
     assert local["content"]["rendered"] == (

@@ -49,7 +49,7 @@ _MEDIA_SUFFIXES = {
 }
 _CSS_URL = re.compile(r"url\(\s*(?:&quot;|['\"])?([^'\")&]+)")
 # An absolute or protocol-relative URL inside any text: attribute values, srcset, CSS, plain text.
-_URL_TOKEN = re.compile(r"(?:https?:)?//(?:(?!&quot;|&#0?39;)[^\s\"'<>()\\])+")
+_URL_TOKEN = re.compile(r"(?:https?:|(?<![\w:]))//(?:(?!&quot;|&#0?39;)[^\s\"'<>()\\])+")
 _NOT_REWRITTEN = {"guid", "_links"}  # provenance and API links keep the original addresses
 
 ProgressCallback = Callable[[str, int, int], None]
