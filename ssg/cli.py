@@ -89,7 +89,18 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--out", type=Path, help="the output folder (default: SITE/public)")
     build.add_argument("--base-url", help="publish address, overriding base_url in ssg.toml")
     build.add_argument("--drafts", action="store_true", help="include posts marked draft: true")
+    build.add_argument("--strict", action="store_true",
+                       help="fail (and write nothing) if the build has any warning, such as a broken internal link")
     build.set_defaults(run=run_build)
+
+    check = commands.add_parser(
+        "check", help="list internal links that lead nowhere; exit 1 if there are any",
+        description="Build the site in memory and list every link or image in content that points at "
+                    "the site (or the original WordPress site) but leads to nothing in the archive. "
+                    "Exits 1 when it finds any, so it can run in CI.")
+    _add_site_option(check)
+    check.add_argument("--drafts", action="store_true", help="include posts marked draft: true")
+    check.set_defaults(run=run_check)
 
     serve = commands.add_parser("serve", help="build, then preview the archive on http://127.0.0.1:8000/",
                                 description="Build the site, then serve it on this computer only.")
@@ -123,6 +134,14 @@ def _port(text: str) -> int:
     return port
 
 
+class _StderrHandler(logging.StreamHandler):
+    """Writes to whatever sys.stderr is at the time, so a replaced stderr (tests, serve) still works."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.stream = sys.stderr
+        super().emit(record)
+
+
 def _since(text: str) -> datetime:
     try:
         return datetime.fromisoformat(text)
@@ -147,7 +166,7 @@ def _seconds(text: str) -> float:
 
 
 def _configure_logging(verbose: bool) -> None:
-    handler = logging.StreamHandler(sys.stderr)
+    handler = _StderrHandler()
     handler.setFormatter(logging.Formatter("ssg: %(levelname)s: %(message)s"))
     log.handlers[:] = [handler]
     log.setLevel(logging.DEBUG if verbose else logging.WARNING)
@@ -305,9 +324,26 @@ def run_build(args: argparse.Namespace) -> int:
     from ssg.build import build
 
     started = time.perf_counter()
-    report = build(args.site, out=args.out, base_url=args.base_url, drafts=args.drafts)
+    report = build(args.site, out=args.out, base_url=args.base_url, drafts=args.drafts, strict=args.strict)
+    warnings = f", {_count(report.warnings, 'warning')}" if report.warnings else ""
     print(f"Built {_count(report.posts, 'post')} and {_count(report.pages, 'page')} ({report.files} files) into "
-          f"{_shown(report.output_dir)} in {time.perf_counter() - started:.2f}s.")
+          f"{_shown(report.output_dir)} in {time.perf_counter() - started:.2f}s{warnings}.")
+    return 0
+
+
+def run_check(args: argparse.Namespace) -> int:
+    from urllib.parse import unquote
+
+    from ssg.build import check
+
+    problems = check(args.site, drafts=args.drafts)
+    for problem in problems:
+        print(f"{_shown(problem.source)}: {unquote(problem.url)}")
+    if problems:
+        files = len({problem.source for problem in problems})
+        print(f"{_count(len(problems), 'internal link')} in {_count(files, 'file')} lead to nothing in the archive.")
+        return 1
+    print("Every internal link leads to a page or file of the archive.")
     return 0
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from ssg import urls
 from ssg.errors import SsgError
 
 CONFIG_NAME = "ssg.toml"
@@ -26,6 +27,12 @@ class Config:
     theme: str = "default"
     per_page: int = 10
     description: str = ""
+    feed_size: int = 10
+    domain: str = ""
+    original_urls: list[str] = field(default_factory=list)
+    archives_url: str = "/archives/"
+    categories_url: str = "/categories/"
+    tags_url: str = "/tags/"
     extra: dict = field(default_factory=dict)
 
     @property
@@ -47,7 +54,8 @@ class Config:
         return zoneinfo.ZoneInfo(self.timezone)
 
 
-_TYPES = {"str": (str, "text in quotes"), "int": (int, "a whole number"), "dict": (dict, "a table")}
+_TYPES = {"str": (str, "text in quotes"), "int": (int, "a whole number"), "dict": (dict, "a table"),
+          "list[str]": (list, 'a list of text in quotes, like ["https://example.org/"]')}
 _SETTABLE = {f.name: f for f in fields(Config) if f.name != "root"}
 
 
@@ -79,6 +87,8 @@ def config_from_dict(data: dict, root: Path, path: Path) -> Config:
         expected, described = _TYPES[str(spec.type)]
         if not isinstance(value, expected) or isinstance(value, bool):
             raise SsgError(f"'{name}' must be {described}, not {value!r}", path)
+        if expected is list and not all(isinstance(item, str) for item in value):
+            raise SsgError(f"'{name}' must be {described}, not {value!r}", path)
     validate_config(config, path)
     return config
 
@@ -96,5 +106,22 @@ def validate_config(config: Config, path: Path) -> None:
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         raise SsgError(f"unknown timezone {config.timezone!r}: use an IANA name like 'UTC' or "
                        "'Europe/London'", path) from None
-    if config.per_page < 1:
-        raise SsgError("per_page must be 1 or more", path)
+    for name in ("per_page", "feed_size"):
+        if getattr(config, name) < 1:
+            raise SsgError(f"{name} must be 1 or more", path)
+    for address in config.original_urls:
+        parts = urlsplit(address)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise SsgError(f"original_urls must hold http(s) addresses like 'https://old.example.org/', "
+                           f"not {address!r}", path)
+    if config.domain and ("/" in config.domain or ":" in config.domain or "." not in config.domain):
+        raise SsgError(f"domain must be a host name like 'archive.example.org' (no https://, no path), "
+                       f"not {config.domain!r}", path)
+    for name in ("archives_url", "categories_url", "tags_url"):
+        value = getattr(config, name)
+        try:
+            checked = urls.check_url(value)
+        except ValueError as error:
+            raise SsgError(f"{name}: {error}", path) from None
+        if checked != value or value == "/":
+            raise SsgError(f"{name} must be a folder path like '/archives/', not {value!r}", path)

@@ -15,6 +15,32 @@ from ssg.errors import SsgError
 log = logging.getLogger(__name__)
 
 
+MEDIA_DIR = "media"  # content/media/** is copied to the output root as is; it holds no posts
+
+
+@dataclass(slots=True)
+class Image:
+    """A featured image: its address and the text that stands in for it."""
+
+    src: str
+    alt: str = ""
+    width: int | None = None
+    height: int | None = None
+
+
+@dataclass(slots=True)
+class Comment:
+    """One archived comment; `parent` is 0 for a comment on the post itself."""
+
+    id: int | str
+    author: str
+    body: str
+    parent: int | str = 0
+    date: datetime | None = None
+    author_url: str = ""
+    type: str = ""  # pingback or trackback; empty for an ordinary comment
+
+
 @dataclass(slots=True)
 class Post:
     """One post or page, as its Markdown file says."""
@@ -32,20 +58,25 @@ class Post:
     categories: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     summary: str = ""
-    image: Any = None
+    image: Image | None = None
     aliases: list[str] = field(default_factory=list)
-    salvaged: bool = False
+    sticky: bool = False
+    format: str | None = None
+    comment_status: str | None = None
     template: str | None = None
+    salvaged: bool = False
+    salvage_notes: list[str] = field(default_factory=list)
     wordpress: dict[str, Any] = field(default_factory=dict)
+    comments: list[Comment] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
 
 
 def find_content_files(content_dir: Path) -> list[Path]:
-    """Every Markdown file under content/, skipping folders that start with '_' or '.'."""
+    """Every Markdown file under content/, skipping media/ and folders that start with '_' or '.'."""
     found = []
     for path in content_dir.rglob("*.md"):
         relative = path.relative_to(content_dir).parts
-        if any(part.startswith(("_", ".")) for part in relative[:-1]):
+        if any(part.startswith(("_", ".")) for part in relative[:-1]) or relative[0] == MEDIA_DIR:
             continue
         if path.is_file():
             found.append(path)
@@ -114,9 +145,53 @@ def load_post(path: Path, zone: tzinfo) -> Post:
         url = urls.check_url(raw_url) if raw_url else urls.default_post_url(kind, date, slug)
     except ValueError as error:
         raise fail("url" if raw_url else "slug", str(error)) from None
-    draft = meta.get("draft", False)
-    if not isinstance(draft, bool):
-        raise fail("draft", "'draft' must be true or false")
+    def flag(key: str) -> bool:
+        value = meta.get(key, False)
+        if not isinstance(value, bool) and value is not None:
+            raise fail(key, f"'{key}' must be true or false")
+        return bool(value)
+
+    def aliases() -> list[str]:
+        found = []
+        for alias in list_value("aliases"):
+            try:
+                path, query = urls.split_old_url(alias)
+            except ValueError as error:
+                raise fail("aliases", f"alias {alias!r}: {error}") from None
+            found.append(f"{path}?{query}" if query else path)
+        return found
+
+    def image() -> Image | None:
+        value = meta.get("image")
+        if value is None or value == "":
+            return None
+        if isinstance(value, str):
+            return Image(src=value)
+        if not isinstance(value, dict) or not isinstance(value.get("src"), str):
+            raise fail("image", "'image' must be an address, or a mapping with src and alt")
+        sizes = {key: value[key] if isinstance(value.get(key), int) else None for key in ("width", "height")}
+        return Image(src=value["src"], alt=str(value.get("alt") or ""), **sizes)
+
+    def comments() -> list[Comment]:
+        value = meta.get("comments") or []
+        if not isinstance(value, list):
+            raise fail("comments", "'comments' must be a list of comments (id, parent, author, date, body)")
+        found = []
+        for number, entry in enumerate(value, start=1):
+            if not isinstance(entry, dict) or "id" not in entry:
+                raise fail("comments", f"comment {number} must be a mapping with at least an id")
+            try:
+                when = parse_date(entry["date"], zone) if entry.get("date") else None
+            except ValueError:
+                raise fail("comments", f"comment {number} has a date that is not ISO 8601: "
+                                       f"{entry['date']!r}") from None
+            found.append(Comment(
+                id=entry["id"], parent=entry.get("parent") or 0, date=when,
+                author=str(entry.get("author") or "Anonymous"), body=str(entry.get("body") or ""),
+                author_url=str(entry.get("author_url") or ""), type=str(entry.get("type") or "")))
+        return found
+
+    draft = flag("draft")
     wordpress = meta.get("wordpress") or {}
     if not isinstance(wordpress, dict):
         raise fail("wordpress", "'wordpress' must be a mapping of keys (id: ..., link: ...)")
@@ -135,11 +210,16 @@ def load_post(path: Path, zone: tzinfo) -> Post:
         categories=list_value("categories"),
         tags=list_value("tags"),
         summary=text_value("summary"),
-        image=meta.get("image"),
-        aliases=list_value("aliases"),
-        salvaged=bool(meta.get("salvaged", False)),
+        image=image(),
+        aliases=aliases(),
+        sticky=flag("sticky"),
+        format=text_value("format") or None,
+        comment_status=text_value("comment_status") or None,
         template=text_value("template") or None,
+        salvaged=flag("salvaged"),
+        salvage_notes=list_value("salvage_notes"),
         wordpress=wordpress,
+        comments=comments(),
         extra={key: value for key, value in meta.items() if key not in known},
     )
 

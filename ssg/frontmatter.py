@@ -55,21 +55,25 @@ def split(text: str, path: Path | str) -> tuple[dict[str, Any], str]:
     else:
         raise SsgError("front matter opened on line 1 is never closed: add a '---' line after it",
                        path, 1)
-    yaml_text = "\n".join(lines[1:index])
-    try:
-        meta = yaml.load(yaml_text, Loader=_Loader) if yaml_text.strip() else {}
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 2 if mark is not None else 1  # +1 for 0-based, +1 for the opening '---'
-        problem = error.problem or error.context or "invalid YAML"
-        raise SsgError(f"front matter is not valid YAML: {problem}", path, line) from None
-    except yaml.YAMLError as error:
-        raise SsgError(f"front matter is not valid YAML: {error}", path, 1) from None
+    meta = load_yaml("\n".join(lines[1:index]), path, "front matter", first_line=2)
     if not isinstance(meta, dict):
         raise SsgError("front matter must be YAML keys and values (title: ...), not a "
                        f"{type(meta).__name__}", path, 2)
     body = "\n".join(lines[index + 1:])
     return meta, body
+
+
+def load_yaml(text: str, path: Path | str, what: str = "file", first_line: int = 1) -> Any:
+    """Parse YAML (dates stay strings); an error names the file and the line (counted from first_line)."""
+    try:
+        return yaml.load(text, Loader=_Loader) if text.strip() else {}
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + first_line if mark is not None else first_line
+        problem = error.problem or error.context or "invalid YAML"
+        raise SsgError(f"{what} is not valid YAML: {problem}", path, line) from None
+    except yaml.YAMLError as error:
+        raise SsgError(f"{what} is not valid YAML: {error}", path, first_line) from None
 
 
 def key_line(text: str, key: str) -> int | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from markdown_it import MarkdownIt
 from mdit_py_plugins.footnote import footnote_plugin
 
+from ssg.links import LinkContext, links_plugin
 from ssg.sanitize import sanitize_html
 
 
@@ -18,9 +19,10 @@ def make_markdown() -> MarkdownIt:
         MarkdownIt("commonmark", {"html": True, "typographer": False})
         .enable(["table", "strikethrough"])
         .use(footnote_plugin)
+        .use(links_plugin)
     )
 
 
-def render_markdown(parser: MarkdownIt, text: str) -> str:
-    """Safe HTML for a post body."""
-    return sanitize_html(parser.render(text))
+def render_markdown(parser: MarkdownIt, text: str, links: LinkContext | None = None) -> str:
+    """Safe HTML for a post body or comment; with `links`, internal addresses become archive ones."""
+    return sanitize_html(parser.render(text, {"links": links} if links else {}))

@@ -4,13 +4,23 @@ from __future__ import annotations
 
 import os
 import shutil
-from pathlib import Path
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
 
 from ssg.config import Config
 from ssg.errors import SsgError
-from ssg.render import Output
 
 _MARKER = ".nojekyll"  # every ssg build has it; a folder without it was not built by ssg
+
+
+@dataclass(slots=True)
+class Output:
+    """One file of the built site: where it goes (relative to the output folder), and its bytes or
+    the file it is a copy of (media and static files are copied, not read into memory)."""
+
+    path: PurePosixPath
+    content: bytes = b""
+    source: Path | None = None
 
 
 def check_output_dir(config: Config, out: Path) -> None:
@@ -41,7 +51,10 @@ def write_site(outputs: list[Output], out: Path) -> None:
             if not target.resolve().is_relative_to(staging.resolve()):
                 raise SsgError(f"refusing to write outside the output folder: {output.path}", out)
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(output.content)
+            if output.source is not None:
+                shutil.copyfile(output.source, target)
+            else:
+                target.write_bytes(output.content)
         if out.exists():
             out.rename(retired)
         staging.rename(out)

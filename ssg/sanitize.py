@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import nh3
 
@@ -30,7 +30,7 @@ _ATTRIBUTES = {
     "video": {"src", "poster", "controls", "width", "height", "loop", "muted", "preload", "playsinline"},
     "audio": {"src", "controls", "loop", "muted", "preload"},
     "track": {"src", "kind", "srclang", "label", "default"},
-    "iframe": {"src", "width", "height", "title", "allowfullscreen"},
+    "iframe": {"src", "width", "height", "title", "allowfullscreen", "loading"},
     "time": {"datetime"},
     "ol": {"start", "reversed", "type"},
     "li": {"value"},
@@ -53,16 +53,29 @@ def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
     return value
 
 
-def sanitize_html(html: str) -> str:
-    """Keep structure, text, links and media; drop script, event handlers, forms and unsafe URLs."""
+def sanitize_html(html: str, base_url: str | None = None) -> str:
+    """Keep structure, text, links and media; drop script, event handlers, forms and unsafe URLs.
+
+    With `base_url`, relative addresses become absolute ones (for feeds, read away from the site).
+    """
+    attribute_filter = _filter_attribute
+    if base_url:
+        def attribute_filter(tag: str, attribute: str, value: str) -> str | None:
+            if attribute == "srcset":  # nh3 leaves srcset alone when it rewrites relative URLs
+                value = ", ".join(" ".join([urljoin(base_url, parts[0]), *parts[1:]])
+                                  for parts in (c.split() for c in value.split(",")) if parts)
+            return _filter_attribute(tag, attribute, value)
     return nh3.clean(
         html,
         tags=_TAGS,
         clean_content_tags={"script", "style"},
         attributes=_ATTRIBUTES,
-        attribute_filter=_filter_attribute,
-        set_tag_attribute_values={"iframe": {"sandbox": _IFRAME_SANDBOX, "loading": "lazy"}},
+        attribute_filter=attribute_filter,
+        # One attribute only: nh3 adds several in an order that changes between runs.
+        set_tag_attribute_values={"iframe": {"sandbox": _IFRAME_SANDBOX}},
         url_schemes=_URL_SCHEMES,
+        url_relative=("rewrite_with_base", base_url) if base_url else None,
         link_rel=None,  # content cannot set target=, so no rel is needed
         strip_comments=True,
     )
+

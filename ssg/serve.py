@@ -29,7 +29,9 @@ class ArchiveRequestHandler(http.server.SimpleHTTPRequestHandler):
         if local.is_dir():
             if not inner.endswith("/"):
                 return self._redirect(request_path + "/")
-            local = local / "index.html"
+            # A folder's index, as GitHub Pages serves it: index.html, or index.xml for a feed folder.
+            index = "index.html" if (local / "index.html").is_file() else "index.xml"
+            local, inner = local / index, inner + index
         if not local.is_file():
             return self._not_found()
         self.path = inner

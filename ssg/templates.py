@@ -1,4 +1,7 @@
-"""Render stage: the Jinja2 environment: site templates/, then the chosen theme, then the built-in theme."""
+"""Render stage: the Jinja2 environment: site templates/, then the chosen theme, then the built-in theme.
+
+Any template can also reach the built-in theme's version as "builtin/<name>", so a theme's
+post.html can `{% extends "builtin/post.html" %}` and replace a block."""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ from ssg.config import Config
 from ssg.errors import SsgError
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
+BUILTIN_PREFIX = "builtin"
 
 
 def builtin_theme_dir() -> Path:
@@ -37,8 +41,12 @@ def theme_dirs(config: Config) -> list[Path]:
 def make_environment(config: Config) -> jinja2.Environment:
     """Templates with autoescaping on, strict about undefined names, and the archive's URL helpers."""
     search_path = [config.root / "templates"] + [theme / "templates" for theme in theme_dirs(config)]
+    loader = jinja2.ChoiceLoader([
+        jinja2.PrefixLoader({BUILTIN_PREFIX: jinja2.FileSystemLoader(str(builtin_theme_dir() / "templates"))}),
+        jinja2.FileSystemLoader([str(path) for path in search_path if path.is_dir()]),
+    ])
     environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(path) for path in search_path if path.is_dir()]),
+        loader=loader,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -48,8 +56,22 @@ def make_environment(config: Config) -> jinja2.Environment:
     environment.filters["href"] = lambda url: urls.href(config.base_path, url)
     environment.filters["absolute"] = lambda url: urls.absolute_url(config.base_url, url)
     environment.filters["date"] = format_date
+    environment.filters["iso"] = lambda value: value.isoformat() if value else ""
+    environment.filters["absolute_href"] = lambda value: urls.absolute_href(config.base_url, value)
+    environment.filters["web_address"] = web_address
     environment.globals["config"] = config
+    environment.globals["feed_url"] = urls.feed_url
+    environment.globals["old_links"] = {"map": urls.href(config.base_path, urls.OLD_LINKS),
+                                        "parameters": " ".join(urls.OLD_LINK_PARAMETERS),
+                                        "ids": " ".join(urls.OLD_LINK_ID_PARAMETERS),
+                                        "bucket": urls.OLD_LINK_BUCKET}
     return environment
+
+
+def web_address(value: object) -> str:
+    """An http(s) address from untrusted metadata (a commenter's website), or '' for anything else."""
+    text = str(value or "").strip()
+    return text if urls.is_web_address(text) and urls.host_of(text) else ""
 
 
 def format_date(value: datetime | None) -> str:

@@ -58,6 +58,14 @@ def absolute_url(base_url: str, url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}{href(base_path, url)}"
 
 
+def absolute_href(base_url: str, href_value: str) -> str:
+    """An address as written in a page (/repo/x.jpg, or already absolute) as a full address."""
+    if urlsplit(href_value).scheme:
+        return href_value
+    parts = urlsplit(base_url)
+    return f"{parts.scheme}://{parts.netloc}{href_value}"
+
+
 def page_url(first_page_url: str, number: int) -> str:
     """WordPress-style pagination: page 1 is the list's own URL, then .../page/N/."""
     return first_page_url if number == 1 else f"{first_page_url}page/{number}/"
@@ -70,9 +78,29 @@ def default_post_url(kind: str, date: datetime | None, slug: str) -> str:
     return check_url(f"/{date:%Y}/{date:%m}/{slug}/")
 
 
+def is_web_address(address: str) -> bool:
+    """True for an http(s) address or a path: what untrusted metadata may put in an href or src."""
+    try:
+        scheme = urlsplit(address.strip()).scheme
+    except ValueError:
+        return False
+    return scheme in ("", "http", "https")
+
+
+def host_of(address: str) -> str:
+    """The lowercased host (and port) of an address; '' for a path or a malformed address."""
+    try:
+        return urlsplit(address).netloc.lower()
+    except ValueError:
+        return ""
+
+
 def path_from_link(link: str) -> str | None:
     """The site path of a WordPress `link`, decoded; None when the link has no path of its own."""
-    parts = urlsplit(link)
+    try:
+        parts = urlsplit(link)
+    except ValueError:
+        return None
     if parts.query and parts.path in ("", "/", "/index.php"):
         return None  # plain permalinks (?p=123) name no path; the caller derives one
     try:
@@ -87,6 +115,63 @@ def slugify(text: str, max_length: int = 80) -> str:
     text = re.sub(r"[^\w\s-]", "", text)
     slug = re.sub(r"[\s_-]+", "-", text).strip("-")
     return slug[:max_length].rstrip("-") or "untitled"
+
+
+# Addresses the build itself owns. No WordPress slug starts with an underscore.
+THEME_ASSETS = "/_ssg/"
+OLD_LINKS = "/_ssg/old-links/"
+NOT_FOUND_URL = "/404.html"
+SITEMAP_URL = "/sitemap.xml"
+ROBOTS_URL = "/robots.txt"
+# Feeds live at WordPress's folder paths (/feed/, /category/x/feed/atom/) as index.xml, which
+# static hosts serve as the folder's index; pages link to the file itself, which works everywhere.
+FEED_FILE = "index.xml"
+TAXONOMY_BASES = {"category": "/category/", "tag": "/tag/", "author": "/author/"}
+# Query parameters of WordPress's plain links that a static host can only answer from the home page.
+OLD_LINK_PARAMETERS = ("p", "page_id", "attachment_id", "cat", "tag", "author", "m")
+OLD_LINK_ID_PARAMETERS = ("p", "page_id", "attachment_id", "cat", "author")  # sharded by thousands
+OLD_LINK_BUCKET = 1000
+
+
+def term_url(taxonomy: str, slug_path: list[str]) -> str:
+    """WordPress's term archive: /category/parent/child/, /tag/slug/, /author/slug/."""
+    return check_url(TAXONOMY_BASES[taxonomy] + "/".join(slug_path) + "/")
+
+
+def date_url(year: int, month: int | None = None, day: int | None = None) -> str:
+    """WordPress's date archives: /2024/, /2024/02/, /2024/02/06/."""
+    parts = [f"{year:04d}"] + ([f"{month:02d}"] if month else []) + ([f"{day:02d}"] if day else [])
+    return "/" + "/".join(parts) + "/"
+
+
+def feed_url(list_url: str, flavour: str) -> str:
+    """The feed file of a list: RSS at <list>/feed/, Atom at <list>/feed/atom/ (WordPress's paths)."""
+    folder = "feed/" if flavour == "rss" else "feed/atom/"
+    return f"{list_url}{folder}{FEED_FILE}"
+
+
+def sitemap_part_url(number: int) -> str:
+    """One part of a sitemap that is split because it passed 50,000 URLs."""
+    return f"/sitemap-{number}.xml"
+
+
+def old_links_url(parameter: str, value: str) -> str:
+    """The JSON shard of the old-link map that holds a value: IDs by thousands, anything else together."""
+    if parameter in OLD_LINK_ID_PARAMETERS and value.isascii() and value.isdigit():
+        return f"{OLD_LINKS}{parameter}-{int(value) // OLD_LINK_BUCKET}.json"
+    return f"{OLD_LINKS}{parameter}.json"
+
+
+def split_old_url(address: str) -> tuple[str, str]:
+    """An alias or old link -> (checked site path, query); raises ValueError if the path is unsafe."""
+    parts = urlsplit(address)
+    path = unquote(parts.path) or "/"
+    return check_url(path), parts.query
+
+
+def is_front_door(path: str) -> bool:
+    """The paths where WordPress answers plain links like /?p=123 and /index.php?page_id=5."""
+    return path in ("/", "/index.php/")
 
 
 def media_file(path: str) -> PurePosixPath:

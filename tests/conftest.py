@@ -14,7 +14,9 @@ from ssg.serve import make_server
 REPOSITORY = Path(__file__).resolve().parent.parent
 EXAMPLES = REPOSITORY / "examples" / "wordpress"
 SEED = EXAMPLES / "wp-post-145831.json"
-LOOPBACK_DUMP = REPOSITORY / "tests" / "fixtures" / "wp-loopback-dump"
+FIXTURES = REPOSITORY / "tests" / "fixtures"
+LOOPBACK_DUMP = FIXTURES / "wp-loopback-dump"  # a whole real WordPress site's REST output
+CONTRACT_SITE = FIXTURES / "contract-site"  # hand-written, in the shape import writes
 
 
 @pytest.fixture
@@ -131,6 +133,81 @@ def serve_output():
     for server in servers:
         server.shutdown()
         server.server_close()
+
+
+# --- built fixture sites, and a crawler that finds broken internal links in a build ---
+
+@pytest.fixture
+def contract_site(tmp_path) -> Path:
+    """A copy of the hand-written contract site that a test may change."""
+    import shutil
+
+    site = tmp_path / "contract-site"
+    shutil.copytree(CONTRACT_SITE, site)
+    return site
+
+
+@pytest.fixture(scope="session")
+def contract_public(tmp_path_factory) -> Path:
+    """The contract site built once at its domain root; tests only read it."""
+    from ssg.build import build
+
+    out = tmp_path_factory.mktemp("contract") / "public"
+    build(CONTRACT_SITE, out=out)
+    return out
+
+
+def read(public: Path, url_path: str) -> str:
+    """The text of a built page by its site path ('about/', 'feed/index.xml')."""
+    path = public / url_path
+    return (path / "index.html" if url_path.endswith("/") or path.is_dir() else path).read_text(encoding="utf-8")
+
+
+_LINK_ATTRIBUTES = {"a": ("href",), "link": ("href",), "img": ("src", "srcset"), "script": ("src",),
+                    "source": ("src", "srcset"), "video": ("src", "poster"), "audio": ("src",),
+                    "iframe": ("src",), "track": ("src",)}
+
+
+def broken_links(public: Path, base_url: str) -> list[str]:
+    """Crawl every HTML file of a build as served at `base_url`: every link, image, stylesheet and
+    script on the same host must lead to a file of the build, under the base path."""
+    from html.parser import HTMLParser
+    from urllib.parse import unquote, urljoin
+
+    base = urlsplit(base_url)
+
+    class Collector(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.found: list[str] = []
+
+        def handle_starttag(self, tag, attrs):
+            for name, value in attrs:
+                if value and name in _LINK_ATTRIBUTES.get(tag, ()):
+                    if name == "srcset":
+                        self.found += [candidate.split()[0] for candidate in value.split(",") if candidate.strip()]
+                    else:
+                        self.found.append(value)
+
+    def exists(path: str) -> bool:
+        local = public / unquote(path)
+        if path.endswith("/") or local.is_dir():
+            return (local / "index.html").is_file() or (local / "index.xml").is_file()
+        return local.is_file()
+
+    broken = []
+    for page in sorted(public.rglob("*.html")):
+        relative = page.relative_to(public).as_posix()
+        page_url = urljoin(base_url, relative[:-len("index.html")] if relative.endswith("index.html") else relative)
+        collector = Collector()
+        collector.feed(page.read_text(encoding="utf-8"))
+        for link in collector.found:
+            target = urlsplit(urljoin(page_url, link))
+            if target.scheme not in ("http", "https") or target.netloc != base.netloc:
+                continue
+            if not target.path.startswith(base.path) or not exists(target.path[len(base.path):]):
+                broken.append(f"{relative}: {link}")
+    return broken
 
 
 # --- live-import tests: a real WordPress (tests/wp-loopback/), started once per session ---

@@ -49,3 +49,40 @@ def test_an_unknown_address_shows_the_archive_404_page(tab, archive_url):
     tab.page.wait_for_url(archive_url)
     assert tab.console_errors == ["Failed to load resource: the server responded with a status of 404 (Not Found)"]
     tab.console_errors.clear()
+
+
+NARROW_PAGES = ["2020/01/15/harbour-days/", "2020/02/20/gallery/", "category/news/", "archives/", "categories/",
+                "about/team/"]
+
+
+@pytest.mark.parametrize("path", NARROW_PAGES)
+def test_pages_fit_a_320_pixel_screen(serve_output, tab, contract_public, path):
+    tab.page.set_viewport_size({"width": 320, "height": 640})
+    tab.page.goto(serve_output(contract_public) + path)
+    tab.page.wait_for_load_state("networkidle")
+    assert tab.page.evaluate("document.documentElement.scrollWidth") <= 320
+    # The theme asks no other host for anything (no fonts, no CDN); only a post's own embed does.
+    expected = {"www.youtube.com"} if "gallery" in path else set()
+    assert {urlsplit(url).hostname for url in tab.foreign_requests} == expected
+
+
+def test_dark_mode_follows_the_reader_s_system(serve_output, tab, contract_public):
+    site = serve_output(contract_public)
+    background = "getComputedStyle(document.body).backgroundColor"
+    tab.page.emulate_media(color_scheme="light")
+    tab.page.goto(site)
+    light = tab.page.evaluate(background)
+    tab.page.emulate_media(color_scheme="dark")
+    dark = tab.page.evaluate(background)
+    assert (light, dark) == ("rgb(253, 253, 252)", "rgb(22, 22, 26)")
+
+
+def test_keyboard_focus_is_visible_and_the_skip_link_moves_to_the_content(serve_output, tab, contract_public):
+    page = tab.page
+    page.goto(serve_output(contract_public) + "2020/01/15/harbour-days/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") == "solid"
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")  # the next stop is inside the content, not the header's navigation
+    assert page.evaluate("document.activeElement.closest('main') !== null")
+    assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") == "solid"

@@ -47,8 +47,13 @@ def test_the_seed_is_built_at_its_wordpress_path(imported_site, run_ssg):
 
 def test_every_page_is_valid_html5(imported_site):
     build(imported_site)
-    pages = sorted((imported_site / "public").rglob("*.html"))
-    assert len(pages) == 8  # 6 posts, home, 404
+    public = imported_site / "public"
+    pages = sorted(public.rglob("*.html"))
+    kinds = {"posts": 6, "home": 1, "404": 1, "overviews": 3, "years": 2, "months": 4, "days": 4,
+             "categories": 5, "tags": 16, "authors": 3, "redirects from the old /wp-cat/ category base": 5}
+    assert len(pages) == sum(kinds.values())
+    assert (public / "archives/index.html").is_file() and (public / "2016/10/index.html").is_file()
+    assert 'url=/category/travel/"' in (public / "wp-cat/travel/index.html").read_text(encoding="utf-8")
     for page in pages:
         assert_valid_html5(page)
 

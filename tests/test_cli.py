@@ -10,7 +10,7 @@ import pytest
 
 from conftest import write_post
 
-COMMANDS = ["init", "import", "build", "serve", "new"]
+COMMANDS = ["init", "import", "build", "serve", "new", "check"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)

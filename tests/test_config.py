@@ -34,6 +34,12 @@ def test_unknown_key_suggests_the_right_one(tmp_path):
     ("base_url = 'example.org'", "base_url must be an http"),
     ("timezone = 'Mars/Olympus'", "unknown timezone"),
     ("title = ", "invalid TOML"),
+    ("feed_size = 0", "feed_size must be 1 or more"),
+    ("domain = 'https://example.org/'", "domain must be a host name"),
+    ("original_urls = 'https://old.example.org/'", "'original_urls' must be a list of text"),
+    ("original_urls = ['old.example.org']", "original_urls must hold http"),
+    ("archives_url = 'archives'", "archives_url"),
+    ("tags_url = '/a/../b/'", "tags_url"),
 ])
 def test_bad_values_name_the_file(tmp_path, text, message):
     with pytest.raises(SsgError, match=message) as error:
@@ -44,3 +50,12 @@ def test_bad_values_name_the_file(tmp_path, text, message):
 def test_missing_config_says_how_to_make_a_site(tmp_path):
     with pytest.raises(SsgError, match="not an ssg site.*ssg init"):
         load_config(tmp_path)
+
+
+def test_new_keys_have_defaults_and_can_be_set(tmp_path):
+    config = load_config(write_config(tmp_path, ""))
+    assert (config.feed_size, config.domain, config.original_urls) == (10, "", [])
+    assert (config.archives_url, config.categories_url, config.tags_url) == ("/archives/", "/categories/", "/tags/")
+    config = load_config(write_config(tmp_path, 'domain = "archive.example.org"\nfeed_size = 20\n'
+                                                'original_urls = ["https://old.example.org"]\narchives_url = "/by-date/"'))
+    assert (config.domain, config.feed_size, config.archives_url) == ("archive.example.org", 20, "/by-date/")

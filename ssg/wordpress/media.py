@@ -27,13 +27,14 @@ from urllib.parse import unquote, urljoin, urlsplit
 import httpx
 
 from ssg import urls
+from ssg.content import MEDIA_DIR
+from ssg.data import DATA_DIR, MEDIA_MANIFEST_NAME
 from ssg.wordpress.fetch import PARTIAL_SUFFIX, DaemonPool, FetchError, FetchSettings, fetch
 from ssg.wordpress.salvage import NotJson, parse_json
 
 log = logging.getLogger(__name__)
 
-MEDIA_DIR = "media"
-MANIFEST = PurePosixPath("_data", "media.json")
+MANIFEST = PurePosixPath(DATA_DIR, MEDIA_MANIFEST_NAME)
 # Attributes whose value is one file URL, on the elements that load files (an iframe src is a page).
 _FILE_ELEMENTS = {"img", "source", "audio", "video", "track", "embed", "input", "object"}
 _FILE_ATTRIBUTES = {"src", "poster", "data", "data-src", "data-lazy-src", "data-orig-file", "data-medium-file",

@@ -26,6 +26,7 @@ import yaml
 
 from ssg import frontmatter, urls
 from ssg.config import Config
+from ssg.data import DATA_DIR, SITE_NAME, TERMS_NAME
 from ssg.errors import SsgError
 from ssg.wordpress.map import Summary, map_record, summarize
 from ssg.wordpress.read import (
@@ -38,7 +39,6 @@ from ssg.wordpress.terms import term_labels, terms_registry
 log = logging.getLogger(__name__)
 
 SOURCES_DIR = "_sources"
-DATA_DIR = "_data"
 MANIFEST_NAME = "imported.json"
 MAX_NAME_LENGTH = 120  # bytes; leaves room for a suffix and ".md" under every file system's 255
 PARALLEL_FROM = 400  # records; below this, starting worker processes costs more than it saves
@@ -108,10 +108,10 @@ def import_sources(config: Config, sources: list[Path], force: bool = False,
         if progress:
             progress("Converting", done, len(planned))
     if registry.categories or registry.tags or registry.authors:
-        write(PurePosixPath(DATA_DIR, "terms.yml"), _yaml(terms_registry(registry)))
+        write(PurePosixPath(DATA_DIR, TERMS_NAME), _yaml(terms_registry(registry)))
     site = site_info(registry, planned)
     if site:
-        write(PurePosixPath(DATA_DIR, "site.yml"), _yaml(site))
+        write(PurePosixPath(DATA_DIR, SITE_NAME), _yaml(site))
     if planned or manifest.files:
         manifest_path.parent.mkdir(parents=True, exist_ok=True)
         text = json.dumps({"files": dict(sorted(manifest.files.items())),

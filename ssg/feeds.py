@@ -1,0 +1,128 @@
+"""Extra outputs: Atom and RSS 2.0 feeds for the site and each category, tag and author, at WordPress's
+paths (/feed/, /feed/atom/, /category/x/feed/), with full content and absolute URLs."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+from email.utils import format_datetime
+from typing import Callable
+from xml.etree import ElementTree
+
+from ssg import urls
+from ssg.config import Config
+from ssg.content import Post
+from ssg.output import Output
+from ssg.taxonomy import PostTerms, Term
+
+ATOM = "http://www.w3.org/2005/Atom"
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # characters XML 1.0 forbids
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+def feed_title(config: Config, term: Term) -> str:
+    """'Site' for the site's feed, 'Site » Category' for a term's, as WordPress names them."""
+    return config.title if term.kind == "home" else f"{config.title} » {term.name}"
+
+
+def render_feeds(config: Config, term: Term, posts: list[Post], terms_of: dict[str, PostTerms],
+                 full_html: Callable[[Post], str]) -> list[Output]:
+    """The RSS and Atom feeds of one list: its newest posts (feed_size of them)."""
+    newest = posts[:config.feed_size]
+    return [
+        Output(urls.output_path(urls.feed_url(term.url, "rss")), _rss(config, term, newest, terms_of, full_html)),
+        Output(urls.output_path(urls.feed_url(term.url, "atom")), _atom(config, term, newest, terms_of, full_html)),
+    ]
+
+
+def _atom(config: Config, term: Term, posts: list[Post], terms_of: dict[str, PostTerms],
+          full_html: Callable[[Post], str]) -> bytes:
+    absolute = lambda url: urls.absolute_url(config.base_url, url)  # noqa: E731
+    feed = ElementTree.Element("feed", {"xmlns": ATOM, "xml:lang": config.language})
+    _text(feed, "title", feed_title(config, term))
+    if term.description or config.description:
+        _text(feed, "subtitle", term.description or config.description)
+    ElementTree.SubElement(feed, "link", rel="alternate", type="text/html", href=absolute(term.url))
+    self_url = absolute(urls.feed_url(term.url, "atom"))
+    ElementTree.SubElement(feed, "link", rel="self", type="application/atom+xml", href=self_url)
+    _text(feed, "id", self_url)
+    _text(feed, "updated", _newest(posts).isoformat())
+    _text(ElementTree.SubElement(feed, "author"), "name", config.title)
+    _text(feed, "generator", "ssg")
+    for post in posts:
+        entry = ElementTree.SubElement(feed, "entry")
+        _text(entry, "title", post.title or "(untitled)")
+        ElementTree.SubElement(entry, "link", rel="alternate", type="text/html", href=absolute(post.url))
+        _text(entry, "id", _guid(post, absolute))
+        _text(entry, "published", (post.date or _EPOCH).isoformat())
+        _text(entry, "updated", (post.updated or post.date or _EPOCH).isoformat())
+        found = terms_of.get(post.url, PostTerms())
+        if found.author:
+            author = ElementTree.SubElement(entry, "author")
+            _text(author, "name", found.author.name)
+            ElementTree.SubElement(author, "uri").text = absolute(found.author.url)
+        for category in found.categories + found.tags:
+            ElementTree.SubElement(entry, "category", term=_clean(category.name), scheme=absolute(category.url))
+        if post.summary:
+            _text(entry, "summary", post.summary)
+        _text(entry, "content", full_html(post)).set("type", "html")
+    return _serialise(feed)
+
+
+def _rss(config: Config, term: Term, posts: list[Post], terms_of: dict[str, PostTerms],
+         full_html: Callable[[Post], str]) -> bytes:
+    absolute = lambda url: urls.absolute_url(config.base_url, url)  # noqa: E731
+    rss = ElementTree.Element("rss", {
+        "version": "2.0", "xmlns:atom": ATOM, "xmlns:dc": "http://purl.org/dc/elements/1.1/",
+        "xmlns:content": "http://purl.org/rss/1.0/modules/content/"})
+    channel = ElementTree.SubElement(rss, "channel")
+    _text(channel, "title", feed_title(config, term))
+    _text(channel, "link", absolute(term.url))
+    _text(channel, "description", term.description or config.description or feed_title(config, term))
+    _text(channel, "language", config.language)
+    _text(channel, "lastBuildDate", format_datetime(_newest(posts)))
+    _text(channel, "generator", "ssg")
+    ElementTree.SubElement(channel, "atom:link", href=absolute(urls.feed_url(term.url, "rss")), rel="self",
+                           type="application/rss+xml")
+    for post in posts:
+        item = ElementTree.SubElement(channel, "item")
+        _text(item, "title", post.title or "(untitled)")
+        link = absolute(post.url)
+        _text(item, "link", link)
+        guid = _guid(post, absolute)
+        _text(item, "guid", guid).set("isPermaLink", "true" if guid == link else "false")
+        _text(item, "pubDate", format_datetime(post.date or _EPOCH))
+        found = terms_of.get(post.url, PostTerms())
+        if found.author:
+            _text(item, "dc:creator", found.author.name)
+        for category in found.categories + found.tags:
+            _text(item, "category", category.name)
+        html = full_html(post)
+        _text(item, "description", post.summary or html)
+        _text(item, "content:encoded", html)
+    return _serialise(rss)
+
+
+def _guid(post: Post, absolute: Callable[[str], str]) -> str:
+    # WordPress's guid keeps feed readers from showing every archived post as new again.
+    guid = post.wordpress.get("guid")
+    return guid if isinstance(guid, str) and guid.startswith(("http://", "https://")) else absolute(post.url)
+
+
+def _newest(posts: list[Post]) -> datetime:
+    return max((post.updated or post.date or _EPOCH for post in posts), default=_EPOCH)
+
+
+def _clean(text: str) -> str:
+    return _NOT_XML.sub("", text)
+
+
+def _text(parent: ElementTree.Element, tag: str, text: str) -> ElementTree.Element:
+    element = ElementTree.SubElement(parent, tag)
+    element.text = _clean(text)
+    return element
+
+
+def _serialise(root: ElementTree.Element) -> bytes:
+    ElementTree.indent(root, space=" ")
+    return ElementTree.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"

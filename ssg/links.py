@@ -1,0 +1,192 @@
+"""Render stage: links and images that point at the original site (or at a site path) become archive
+addresses, as a markdown-it core rule over tokens; internal links that lead nowhere are reported."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from html import escape
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import parse_qsl, unquote, urljoin, urlsplit
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+
+from ssg import urls
+from ssg.redirects import OldLinks
+
+log = logging.getLogger(__name__)
+
+# Attributes of raw HTML in content that hold addresses (srcset holds several).
+URL_ATTRIBUTES = {
+    "a": ("href",), "area": ("href",), "img": ("src", "srcset"), "source": ("src", "srcset"),
+    "video": ("src", "poster"), "audio": ("src",), "track": ("src",), "iframe": ("src",),
+}
+
+
+@dataclass(slots=True)
+class LinkTable:
+    """What exists in the archive, and which hosts mean 'this site', for resolving links."""
+
+    base_path: str
+    outputs: set[str] | dict[str, str]  # output paths the build writes
+    redirects: dict[str, str] = field(default_factory=dict)  # old path -> site path
+    old_links: OldLinks = field(default_factory=dict)
+    hosts: set[str] = field(default_factory=set)  # netlocs of the original site
+    own_host: str = ""  # the archive's netloc, whose paths under base_path are the archive's
+    original_url: str = ""  # where imported root-relative links pointed; "" for a hand-written site
+
+
+@dataclass(slots=True)
+class LinkProblem:
+    """An internal link in a post that leads to nothing in the archive."""
+
+    source: Path
+    url: str
+
+
+@dataclass(slots=True)
+class LinkContext:
+    """What the core rule needs while rendering one document: passed in markdown-it's env."""
+
+    table: LinkTable
+    page_url: str
+    unresolved: list[str] = field(default_factory=list)
+
+
+def links_plugin(md: MarkdownIt) -> None:
+    """Rewrite link, image and raw-HTML addresses when env['links'] holds a LinkContext."""
+    md.core.ruler.push("archive_links", _rewrite_tokens)
+
+
+def _rewrite_tokens(state: StateCore) -> None:
+    context = state.env.get("links") if isinstance(state.env, dict) else None
+    if context is None:
+        return
+    for token in state.tokens:
+        _rewrite_token(token, context)
+        for child in token.children or ():
+            _rewrite_token(child, context)
+
+
+def _rewrite_token(token: Token, context: LinkContext) -> None:
+    if token.type == "link_open" or token.type == "image":
+        name = "href" if token.type == "link_open" else "src"
+        value = token.attrGet(name)
+        if isinstance(value, str):
+            token.attrSet(name, rewrite(context, value))
+    elif token.type in ("html_block", "html_inline"):
+        token.content = rewrite_html(token.content, context)
+
+
+def rewrite(context: LinkContext, url: str, attribute: str = "href") -> str:
+    """One address (or a srcset list) as the archive should write it; unresolved ones are recorded."""
+    if attribute == "srcset":
+        candidates = [candidate.strip().split(None, 1) for candidate in url.split(",") if candidate.strip()]
+        return ", ".join(" ".join([rewrite(context, parts[0]), *parts[1:]]) for parts in candidates)
+    href, unresolved = resolve_link(context.table, url, context.page_url)
+    if unresolved:
+        context.unresolved.append(url)
+    return href
+
+
+def resolve_link(table: LinkTable, url: str, page_url: str) -> tuple[str, bool]:
+    """(the address to write, True when it is an internal link that does not resolve)."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return url, False
+    if parts.scheme and parts.scheme.lower() not in ("http", "https"):
+        return url, False  # mailto:, tel:; the sanitizer removes the dangerous ones
+    if parts.netloc:
+        host, path = parts.netloc.lower(), parts.path or "/"
+        if host == table.own_host and path.startswith(table.base_path):
+            path = "/" + path[len(table.base_path):]  # the archive's own published address
+        elif host not in table.hosts:
+            return url, False  # another site (or another project on the archive's host)
+    elif not parts.path:
+        return url, False  # '#section' or '?query' on the same page
+    else:
+        path = urljoin(page_url, parts.path)
+    target = find_target(table, unquote(path), parts.query)
+    fragment = f"#{parts.fragment}" if parts.fragment else ""
+    if target is None:
+        if not parts.netloc and table.original_url:
+            # Imported content's own links led to the original site: keep pointing there.
+            return urljoin(table.original_url, path) + (f"?{parts.query}" if parts.query else "") + fragment, True
+        return url, True
+    site_path, query = target
+    return urls.href(table.base_path, site_path) + (f"?{query}" if query else "") + fragment, False
+
+
+def find_target(table: LinkTable, path: str, query: str) -> tuple[str, str] | None:
+    """The site path (and query to keep) an internal address leads to, or None."""
+    try:
+        checked = urls.check_url(path)
+    except ValueError:
+        return None
+    if query and urls.is_front_door(checked):
+        for key, value in parse_qsl(query):
+            if key in urls.OLD_LINK_PARAMETERS:
+                target = table.old_links.get(key, {}).get(value)
+                return (target, "") if target else None
+    if str(urls.output_path(checked)) in table.outputs:
+        return checked, query
+    if path.rstrip("/") and path.lstrip("/") in table.outputs:
+        return path, query  # a copied file: /wp-content/uploads/2020/01/x.jpg
+    index_xml = f"{checked}{urls.FEED_FILE}"
+    if checked.endswith("/") and str(urls.output_path(index_xml)) in table.outputs:
+        return index_xml, query  # a feed folder: /feed/ -> /feed/index.xml
+    if checked in table.redirects:
+        return table.redirects[checked], query
+    return None
+
+
+def rewrite_html(html: str, context: LinkContext) -> str:
+    """Rewrite address attributes of raw HTML in content, parsing it rather than matching text."""
+    if "src" not in html and "href" not in html and "poster" not in html:
+        return html
+    parser = _AttributeRewriter(context)
+    parser.feed(html)
+    parser.close()
+    if not parser.edits:
+        return html
+    line_starts = [0]
+    for line in html.split("\n"):
+        line_starts.append(line_starts[-1] + len(line) + 1)
+    pieces, position = [], 0
+    for line, column, length, replacement in parser.edits:
+        start = line_starts[line - 1] + column
+        pieces += [html[position:start], replacement]
+        position = start + length
+    pieces.append(html[position:])
+    return "".join(pieces)
+
+
+class _AttributeRewriter(HTMLParser):
+    """Finds start tags whose address attributes change, with where they are in the text."""
+
+    def __init__(self, context: LinkContext) -> None:
+        super().__init__(convert_charrefs=True)
+        self.context = context
+        self.edits: list[tuple[int, int, int, str]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._rewrite(tag, attrs, closed=False)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._rewrite(tag, attrs, closed=True)
+
+    def _rewrite(self, tag: str, attrs: list[tuple[str, str | None]], closed: bool) -> None:
+        names = URL_ATTRIBUTES.get(tag, ())
+        rewritten = [(name, rewrite(self.context, value, name) if value and name in names else value)
+                     for name, value in attrs]
+        if rewritten == attrs:
+            return
+        text = self.get_starttag_text() or ""
+        tag_text = "<" + tag + "".join(f" {name}" if value is None else f' {name}="{escape(value)}"'
+                                       for name, value in rewritten) + (" />" if closed else ">")
+        line, column = self.getpos()
+        self.edits.append((line, column, len(text), tag_text))

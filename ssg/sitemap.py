@@ -1,0 +1,83 @@
+"""Extra outputs: sitemap.xml (an index of parts past 50,000 URLs, as the protocol requires) and robots.txt."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from xml.etree import ElementTree
+
+from ssg import urls
+from ssg.content import Post
+from ssg.output import Output
+from ssg.taxonomy import Term
+
+SITEMAP_LIMIT = 50_000  # URLs per sitemap file, from sitemaps.org
+_NAMESPACE = "http://www.sitemaps.org/schemas/sitemap/0.9"
+
+
+@dataclass(slots=True)
+class Entry:
+    """One address in the sitemap, with when it last changed when that is known."""
+
+    url: str
+    modified: datetime | None = None
+
+
+def sitemap_entries(posts: list[Post], pages: list[Post], lists: list[Term], overview_urls: list[str]) -> list[Entry]:
+    """Home, overviews, pages, posts and the first page of every list, in a stable order."""
+    entries = [Entry("/", max((p.updated or p.date for p in posts if p.date), default=None))]
+    entries += [Entry(url) for url in overview_urls]
+    entries += [Entry(d.url, d.updated or d.date) for d in pages + posts]
+    entries += [Entry(term.url, max((p.updated or p.date for p in term.posts if p.date), default=None))
+                for term in lists if term.kind != "home"]
+    return entries
+
+
+def part_count(entry_count: int, limit: int = SITEMAP_LIMIT) -> int:
+    """How many sitemap parts a site needs: none while one sitemap.xml holds every URL."""
+    return 0 if entry_count <= limit else -(-entry_count // limit)
+
+
+def render_sitemap(entries: list[Entry], base_url: str, limit: int = SITEMAP_LIMIT) -> list[Output]:
+    """sitemap.xml, or sitemap.xml as an index of sitemap-N.xml parts."""
+    parts = part_count(len(entries), limit)
+    if not parts:
+        return [Output(urls.output_path(urls.SITEMAP_URL), _urlset(entries, base_url))]
+    outputs = []
+    index = ElementTree.Element("sitemapindex", xmlns=_NAMESPACE)
+    for number in range(1, parts + 1):
+        chunk = entries[(number - 1) * limit: number * limit]
+        url = urls.sitemap_part_url(number)
+        outputs.append(Output(urls.output_path(url), _urlset(chunk, base_url)))
+        item = ElementTree.SubElement(index, "sitemap")
+        ElementTree.SubElement(item, "loc").text = urls.absolute_url(base_url, url)
+        newest = max((e.modified for e in chunk if e.modified), default=None)
+        if newest:
+            ElementTree.SubElement(item, "lastmod").text = _w3c(newest)
+    outputs.insert(0, Output(urls.output_path(urls.SITEMAP_URL), _serialise(index)))
+    return outputs
+
+
+def render_robots(base_url: str) -> Output:
+    """robots.txt: everything may be crawled; the sitemap is here."""
+    text = f"User-agent: *\nAllow: /\n\nSitemap: {urls.absolute_url(base_url, urls.SITEMAP_URL)}\n"
+    return Output(urls.output_path(urls.ROBOTS_URL), text.encode("utf-8"))
+
+
+def _urlset(entries: list[Entry], base_url: str) -> bytes:
+    root = ElementTree.Element("urlset", xmlns=_NAMESPACE)
+    for entry in entries:
+        item = ElementTree.SubElement(root, "url")
+        ElementTree.SubElement(item, "loc").text = urls.absolute_url(base_url, entry.url)
+        if entry.modified:
+            ElementTree.SubElement(item, "lastmod").text = _w3c(entry.modified)
+    return _serialise(root)
+
+
+def _w3c(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _serialise(root: ElementTree.Element) -> bytes:
+    ElementTree.indent(root, space="")
+    return ElementTree.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
