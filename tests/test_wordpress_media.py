@@ -9,6 +9,7 @@ from urllib.request import urlopen
 
 from ssg import frontmatter
 from ssg.wordpress.media import MANIFEST, find_references, localize_record, srcset_urls
+from conftest import broken_links
 from wordpress_site import FaultProxy, rest_records, run_cli
 
 MISSING = "/wp-content/uploads/2013/03/image-alignment-150x150.jpg"
@@ -72,6 +73,14 @@ def test_media_download_saves_every_upload_and_rewrites_every_reference(wordpres
         uploads_asked = {hit.path for hit in proxy.requests()[asked:] if "/wp-content/uploads/" in hit.path}
         assert uploads_asked == {MISSING}
         assert "0 kept because edited" in again.stdout
+
+    # Built under a sub-path, every image, srcset candidate and file link of the archive works.
+    build = run_cli("build", "--site", site, "--base-url", "https://user.github.io/repo/")
+    assert build.returncode == 0, build.stderr
+    public = site / "public"
+    assert broken_links(public, "https://user.github.io/repo/") == []
+    for site_path in manifest["downloaded"].values():
+        assert (public / unquote(site_path).lstrip("/")).is_file(), site_path
 
 
 def front_matter(site):
