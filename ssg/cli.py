@@ -102,10 +102,12 @@ def make_parser() -> argparse.ArgumentParser:
     check.add_argument("--drafts", action="store_true", help="include posts marked draft: true")
     check.set_defaults(run=run_check)
 
-    serve = commands.add_parser("serve", help="build, then preview the archive on http://127.0.0.1:8000/",
-                                description="Build the site, then serve it on this computer only.")
+    serve = commands.add_parser(
+        "serve", help="preview the archive on http://127.0.0.1:8000/, rebuilt and reloaded as you edit",
+        description="Build the site and serve it on this computer only, under the same sub-path as "
+                    "base_url. Saving a source file rebuilds the site and reloads the open pages.")
     _add_site_option(serve)
-    serve.add_argument("--port", type=_port, default=8000, help="port to listen on (default: 8000)")
+    serve.add_argument("--port", type=_port, help="port to listen on (default: 8000, or the next free one)")
     serve.add_argument("--host", default="127.0.0.1",
                        help="address to listen on (default: 127.0.0.1, this computer only)")
     serve.add_argument("--drafts", action="store_true", help="include posts marked draft: true")
@@ -348,23 +350,38 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_serve(args: argparse.Namespace) -> int:
-    from ssg.build import build
-    from ssg.config import load_config
-    from ssg.serve import make_server
+    from ssg.serve import serve_site
 
-    config = load_config(args.site)
-    report = build(args.site, drafts=args.drafts)
-    server = make_server(report.output_dir, args.host, args.port, config.base_path)
-    host, port = server.server_address[:2]
-    print(f"Built {_count(report.posts, 'post')} and {_count(report.pages, 'page')}. Serving "
-          f"http://{host}:{port}{config.base_path} (Ctrl-C to stop)", flush=True)
+    def ready(live) -> None:
+        if live.first.failure:
+            print(_rebuild_line(live.first, live.root))
+        else:
+            print(f"Built the site in {live.first.seconds:.2f}s.")
+        if args.host not in ("127.0.0.1", "::1", "localhost"):
+            print(f"Listening on {args.host}: other computers on the network can see this preview.")
+        print(f"Serving {live.url} (Ctrl-C to stop). Watching for changes.", flush=True)
+
     try:
-        server.serve_forever()
+        serve_site(args.site, args.host, args.port, args.drafts, ready,
+                   lambda rebuild: print(_rebuild_line(rebuild, args.site), flush=True))
     except KeyboardInterrupt:
         print("Stopped.")
-    finally:
-        server.server_close()
     return 0
+
+
+def _rebuild_line(rebuild, root: Path) -> str:
+    """One terminal line per rebuild: when, what changed, how long, and how it ended."""
+    from ssg.serve.preview import shown_path
+
+    names = sorted(shown_path(path, root) for path in rebuild.changed)
+    changed = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+    when = time.strftime("%H:%M:%S")
+    if rebuild.failure:
+        after = f" after {changed} changed" if changed else ""
+        return (f"{when} Build failed{after} ({rebuild.seconds:.2f}s): {rebuild.failure} "
+                "(still serving the last good build)")
+    swapped = "; open pages swap their stylesheets" if rebuild.snapshot.css_only else ""
+    return f"{when} Rebuilt in {rebuild.seconds:.2f}s: {changed} changed{swapped}"
 
 
 def run_new(args: argparse.Namespace) -> int:

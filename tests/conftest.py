@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import threading
+from contextlib import ExitStack
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
 from ssg.cli import main
-from ssg.serve import make_server
+from ssg.serve import make_server, open_preview
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 EXAMPLES = REPOSITORY / "examples" / "wordpress"
@@ -223,3 +224,25 @@ def wordpress(tmp_path_factory):
         pytest.fail(str(error))
     yield site
     stop_wordpress(env)
+
+
+# --- the live preview (ssg serve), in-process ---
+
+@pytest.fixture
+def live_preview():
+    """`ssg serve` in-process on a free loopback port: start(site) returns the running LivePreview,
+    whose rebuild loop runs in a thread until the test ends."""
+    with ExitStack() as stack:
+        running = []
+
+        def start(site: Path, drafts: bool = False):
+            live = stack.enter_context(open_preview(site, "127.0.0.1", 0, drafts))
+            thread = threading.Thread(target=live.run_rebuilds, args=(lambda rebuild: None,), daemon=True)
+            thread.start()
+            running.append((live, thread))
+            return live
+
+        yield start
+        for live, thread in running:  # let a build in progress finish before its folder goes
+            live.changes.close()
+            thread.join(timeout=60)
