@@ -6,6 +6,7 @@ import argparse
 import contextlib
 import logging
 import os
+import signal
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -18,6 +19,8 @@ from ssg.errors import SsgError
 
 if TYPE_CHECKING:
     from ssg.config import Config
+    from ssg.serve import LivePreview
+    from ssg.serve.preview import Rebuild
     from ssg.wordpress.crawl import CrawlOptions, CrawlReport
     from ssg.wordpress.write import ImportReport
 
@@ -352,7 +355,7 @@ def run_check(args: argparse.Namespace) -> int:
 def run_serve(args: argparse.Namespace) -> int:
     from ssg.serve import serve_site
 
-    def ready(live) -> None:
+    def ready(live: LivePreview) -> None:
         if live.first.failure:
             print(_rebuild_line(live.first, live.root))
         else:
@@ -361,15 +364,22 @@ def run_serve(args: argparse.Namespace) -> int:
             print(f"Listening on {args.host}: other computers on the network can see this preview.")
         print(f"Serving {live.url} (Ctrl-C to stop). Watching for changes.", flush=True)
 
+    previous = signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops the preview as cleanly as Ctrl-C
     try:
         serve_site(args.site, args.host, args.port, args.drafts, ready,
                    lambda rebuild: print(_rebuild_line(rebuild, args.site), flush=True))
     except KeyboardInterrupt:
         print("Stopped.")
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     return 0
 
 
-def _rebuild_line(rebuild, root: Path) -> str:
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _rebuild_line(rebuild: Rebuild, root: Path) -> str:
     """One terminal line per rebuild: when, what changed, how long, and how it ended."""
     from ssg.serve.preview import shown_path
 

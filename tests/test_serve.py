@@ -12,6 +12,7 @@ import threading
 import pytest
 
 from ssg.build import build
+from ssg.cli import main
 from ssg.errors import SsgError
 from ssg.serve import make_server
 from ssg.serve.preview import BuildFailure, BuiltSite, Preview, Snapshot
@@ -22,12 +23,14 @@ from conftest import EXAMPLES
 POST = "/repo/world-news/at-least-1700-organised-criminals-from-albania-are-walking-free-in-uk/"
 
 
-@pytest.fixture
-def site(new_site, run_ssg):
-    run_ssg("import", EXAMPLES, "--site", new_site)
-    (new_site / "secret.txt").write_text("do not serve")
-    build(new_site, base_url="http://127.0.0.1:8000/repo/")
-    return new_site
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """The example site built under /repo/, shared by this module's tests, which only read it."""
+    site = tmp_path_factory.mktemp("serve") / "site"
+    assert main(["init", str(site)]) == 0 and main(["import", str(EXAMPLES), "--site", str(site)]) == 0
+    (site / "secret.txt").write_text("do not serve")
+    build(site, base_url="http://127.0.0.1:8000/repo/")
+    return site
 
 
 def start(server):
@@ -35,7 +38,7 @@ def start(server):
     return server
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def server(site):
     httpd = start(make_server(site / "public", "127.0.0.1", 0, "/repo/"))
     yield httpd
@@ -43,7 +46,7 @@ def server(site):
     httpd.server_close()
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def live_server(site):
     """The same folder, served the way `ssg serve` does: with live reload."""
     preview = Preview("/repo/", BuiltSite(site / "public", "/repo/"))
@@ -115,9 +118,11 @@ def test_no_file_outside_the_output_folder(server, path):
     assert status == 404 and b"do not serve" not in body
 
 
-def test_a_symbolic_link_out_of_the_output_folder_is_not_followed(site, tmp_path):
-    os.symlink(site / "secret.txt", site / "public" / "linked.txt")
-    assert resolve_path(site / "public", "/repo/", "/repo/linked.txt") is None
+def test_a_symbolic_link_out_of_the_output_folder_is_not_followed(tmp_path):
+    (tmp_path / "secret.txt").write_text("do not serve")
+    (tmp_path / "out").mkdir()
+    os.symlink(tmp_path / "secret.txt", tmp_path / "out" / "linked.txt")
+    assert resolve_path(tmp_path / "out", "/", "/linked.txt") is None
 
 
 def test_paths_are_percent_decoded_once(tmp_path):

@@ -13,6 +13,8 @@ import threading
 import time
 from urllib.parse import urlsplit
 
+import pytest
+
 from conftest import write_post
 
 POST = "---\ntitle: Hello\ndate: 2024-01-02T03:04:05+00:00\nslug: hello\n---\n\n{}\n"
@@ -54,6 +56,16 @@ def test_a_saved_post_is_served_after_the_rebuild(new_site, live_preview):
     wait_for_page(live, "2024/01/hello/", "Second words.")
 
 
+def test_a_site_broken_at_start_is_served_once_fixed(new_site, live_preview):
+    post = write_post(new_site, "posts/hello.md", "---\ntitle: [\n---\n")
+    live = live_preview(new_site)
+    assert live.first.failure.path == "content/posts/hello.md"
+    status, page = fetch(live.url + "2024/01/hello/")
+    assert status == 503 and "/.ssg-live/live.js" in page  # the page that shows the error and waits
+    save_atomically(post, POST.format("Now it builds."))
+    wait_for_page(live, "2024/01/hello/", "Now it builds.")
+
+
 def test_two_hundred_rapid_saves_leave_the_last_one_served(new_site, live_preview):
     post = write_post(new_site, "posts/hello.md", POST.format("Save number start."))
     live = live_preview(new_site)
@@ -88,10 +100,15 @@ def read_line(process: subprocess.Popen) -> str:
     return line.rstrip("\n")
 
 
-def test_ctrl_c_stops_the_server_cleanly_with_one_line_per_rebuild(new_site):
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "kill"])
+def test_ctrl_c_stops_the_server_cleanly_with_one_line_per_rebuild(new_site, stop):
     post = write_post(new_site, "posts/hello.md", POST.format("Before."))
+    abandoned = new_site / ".ssg-cache" / "serve-999999999-x"  # left by a preview that was killed -9
+    (abandoned / "build-1").mkdir(parents=True)
+    # A shell without job control starts background commands with Ctrl-C ignored; a terminal does not.
     process = subprocess.Popen([sys.executable, "-m", "ssg", "serve", "--site", str(new_site)],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     killer = threading.Timer(120, process.kill)  # never hang the suite, whatever happens
     killer.start()
     try:
@@ -112,7 +129,8 @@ def test_ctrl_c_stops_the_server_cleanly_with_one_line_per_rebuild(new_site):
                             read_line(process))
         assert "After." in fetch(url + "2024/01/hello/")[1]
 
-        process.send_signal(signal.SIGINT)
+        assert not abandoned.exists()
+        process.send_signal(stop)
         assert process.wait(timeout=60) == 0
         assert process.stdout.read() == "Stopped.\n"
         assert process.stderr.read() == ""
@@ -123,3 +141,9 @@ def test_ctrl_c_stops_the_server_cleanly_with_one_line_per_rebuild(new_site):
         killer.cancel()
         process.kill()
         process.wait()
+
+
+def test_serving_a_folder_that_is_not_a_site_is_a_one_line_error(run_ssg, tmp_path):
+    code, _, err = run_ssg("serve", "--site", tmp_path / "nowhere")
+    assert code == 1 and err.startswith("ssg: error: ") and "not an ssg site" in err
+    assert len(err.strip().splitlines()) == 1

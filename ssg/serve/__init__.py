@@ -7,6 +7,7 @@ The pieces: `preview` (what is served, the rebuild loop), `server` (HTTP and the
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import tempfile
 import threading
@@ -54,11 +55,10 @@ def open_preview(root: Path, host: str = "127.0.0.1", port: int | None = None,
     config = load_config(root)  # not a site: fail now, before listening
     preview = Preview(config.base_path)
     server = listen(preview, host, port)  # a taken port fails before a long first build
-    (root / CACHE_FOLDER).mkdir(exist_ok=True)
-    workdir = Path(tempfile.mkdtemp(prefix="serve-", dir=root / CACHE_FOLDER))
     changes = ChangeQueue()
-    observer = serving = None
+    workdir = observer = serving = None
     try:
+        workdir = make_workdir(root / CACHE_FOLDER)
         # Watch before the first build, so an edit saved during it is not missed.
         observer = watch_site(config, changes)
         builder = make_site_builder(root, workdir, drafts)
@@ -75,7 +75,28 @@ def open_preview(root: Path, host: str = "127.0.0.1", port: int | None = None,
         if serving is not None:
             server.shutdown()  # waits for serve_forever, so only once it runs
         server.server_close()
-        shutil.rmtree(workdir, ignore_errors=True)
+        if workdir is not None:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+def make_workdir(cache: Path) -> Path:
+    """A folder of this preview's own, after removing those that previews killed without cleanup left."""
+    cache.mkdir(exist_ok=True)
+    for folder in cache.glob("serve-*"):
+        owner = folder.name.split("-")[1]
+        if owner.isdigit() and not _is_running(int(owner)):
+            shutil.rmtree(folder, ignore_errors=True)
+    return Path(tempfile.mkdtemp(prefix=f"serve-{os.getpid()}-", dir=cache))
+
+
+def _is_running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process
+    return True
 
 
 def serve_site(root: Path, host: str, port: int | None, drafts: bool,

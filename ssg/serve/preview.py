@@ -32,8 +32,9 @@ class BuiltSite:
     base_path: str
 
 
-# Gets the paths that changed since the last call (empty on the first: build everything) and
-# returns a finished site in a folder that nobody writes to again while it is served.
+# Gets the absolute paths that changed since its last call (empty on the first call: build
+# everything) and returns a finished site in a folder nobody writes to again while it is served.
+# A path may no longer exist: a deleted or renamed source, or an editor's temporary file.
 Builder = Callable[[frozenset[Path]], BuiltSite]
 
 

@@ -112,13 +112,14 @@ def live_message(snapshot: Snapshot, known_version: int, known_run: str, run_id:
     """What a page that shows `known_version` must do now: nothing, reload, swap its CSS, or show an error."""
     if snapshot.failure is not None:
         action = "error"
-    elif known_run != run_id or (snapshot.version > known_version and not (
-            snapshot.css_only and snapshot.version == known_version + 1)):
-        action = "reload"
-    elif snapshot.version > known_version:
-        action = "css"
-    else:
+    elif known_run != run_id:
+        action = "reload"  # the server restarted since the page was loaded
+    elif snapshot.version <= known_version:
         action = "none"
+    elif snapshot.css_only and snapshot.version == known_version + 1:
+        action = "css"  # only when no other rebuild happened in between
+    else:
+        action = "reload"
     message: dict = {"action": action, "version": snapshot.version}
     if snapshot.failure is not None:
         failure = snapshot.failure
