@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from contextlib import ExitStack
 from pathlib import Path
@@ -62,6 +63,13 @@ def write_post(site: Path, relative: str, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def save_atomically(path: Path, text: str) -> None:
+    """Save the way most editors do: write a temporary file beside it, then rename it over the file."""
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
 
 
 # --- browser tests: Debian's chromium driven by Playwright (scripts/test.sh installs both) ---

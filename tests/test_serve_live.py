@@ -4,7 +4,6 @@ sub-path follows ssg.toml, and Ctrl-C stops everything cleanly with one terminal
 from __future__ import annotations
 
 import http.client
-import os
 import re
 import signal
 import subprocess
@@ -15,7 +14,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import write_post
+from conftest import save_atomically, write_post
 
 POST = "---\ntitle: Hello\ndate: 2024-01-02T03:04:05+00:00\nslug: hello\n---\n\n{}\n"
 
@@ -39,12 +38,6 @@ def wait_for_page(live, path: str, text: str, timeout: float = 120) -> str:
         remaining = deadline - time.monotonic()
         assert remaining > 0, f"{path} never showed {text!r}; last build: {live.preview.snapshot}"
         live.preview.wait_for_newer(version, remaining)
-
-
-def save_atomically(path, text):
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_text(text)
-    os.replace(temporary, path)
 
 
 def test_a_saved_post_is_served_after_the_rebuild(new_site, live_preview):

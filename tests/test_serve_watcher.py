@@ -16,7 +16,7 @@ from ssg.config import load_config
 from ssg.serve.watcher import ChangeQueue, SiteWatch, is_source_change, watch_site, watched_folders
 from ssg.templates import builtin_theme_dir
 
-from conftest import write_post
+from conftest import save_atomically, write_post
 
 POST = "---\ntitle: Hello\ndate: 2024-01-02T03:04:05+00:00\n---\n\n{}\n"
 
@@ -97,12 +97,6 @@ def test_in_the_site_folder_only_ssg_toml_and_source_folders_count(events):
     watch.dispatch(DirCreatedEvent(str(root / "templates")))
     assert changed == [root / "ssg.toml", root / "templates"]
     assert root / "templates" in watch.watches
-
-
-def save_atomically(path: Path, text: str) -> None:
-    temporary = path.with_name(f".{path.name}.partial")
-    temporary.write_text(text)
-    os.replace(temporary, path)
 
 
 def save_like_vim(path: Path, text: str) -> None:
