@@ -85,6 +85,15 @@ def test_each_build_gets_a_new_folder_and_only_the_served_one_and_its_predecesso
     assert not (new_site / "public").exists()  # the preview never writes what gets published
 
 
+def test_drafts_are_previewed_only_when_asked_for(new_site, tmp_path):
+    write_post(new_site, "posts/hello.md", GOOD.format(text="Text.").replace("slug: hello", "slug: hello\ndraft: true"))
+    preview = Preview("/")
+    rebuild(preview, make_site_builder(new_site, tmp_path / "plain"), frozenset(), new_site)
+    assert served_text(preview) == ""
+    rebuild(preview, make_site_builder(new_site, tmp_path / "drafts", drafts=True), frozenset(), new_site)
+    assert "Text." in served_text(preview)
+
+
 def test_the_builder_follows_a_new_base_url(new_site, tmp_path):
     write_post(new_site, "posts/hello.md", GOOD.format(text="Text."))
     builder = make_site_builder(new_site, tmp_path / "work")
