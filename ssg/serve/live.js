@@ -57,8 +57,9 @@
     const where = error.file ? (error.line ? `${error.file}, line ${error.line}` : error.file) : "";
     const place = element("p", { margin: "0 0 .5rem", fontFamily: "ui-monospace, monospace" }, where);
     place.className = "ssg-build-error-file";
-    const message = element("pre", { margin: "0 0 .75rem", whiteSpace: "pre-wrap", font: "15px/1.5 ui-monospace, monospace" },
-                            error.message);
+    const message = element("pre", {
+      margin: "0 0 .75rem", whiteSpace: "pre-wrap", font: "15px/1.5 ui-monospace, monospace",
+    }, error.message);
     message.className = "ssg-build-error-message";
     const note = element("p", { margin: "0", fontSize: ".9rem" },
                          "You are seeing the last good build. Save a fix and this page reloads by itself.");
