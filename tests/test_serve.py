@@ -137,6 +137,12 @@ def test_paths_are_percent_decoded_once(tmp_path):
     assert resolve_path(folder, "/", "/caf%C3%A9") == Redirect("/caf%C3%A9/")
 
 
+def test_a_feed_folder_serves_its_index_xml(tmp_path):
+    (tmp_path / "feed").mkdir()
+    (tmp_path / "feed" / "index.xml").write_text("<feed/>")
+    assert resolve_path(tmp_path, "/", "/feed/") == tmp_path.resolve() / "feed" / "index.xml"
+
+
 def test_the_preview_listens_on_8000_or_the_next_free_port():
     assert inspect.signature(listen).parameters["first_port"].default == 8000
     holder = socket.socket()  # a port of our own stands for 8000, which other programs may hold or free
