@@ -17,7 +17,7 @@ import socket
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
-from urllib.parse import parse_qs, quote, unquote, urlsplit
+from urllib.parse import SplitResult, parse_qs, quote, unquote, urlsplit
 
 from ssg.errors import SsgError
 from ssg.serve.preview import BuiltSite, Preview, Snapshot
@@ -152,7 +152,7 @@ class PreviewRequestHandler(http.server.BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError):
             pass  # the browser went away (a reload, a closed tab)
 
-    def route(self, request, send_body: bool) -> None:
+    def route(self, request: SplitResult, send_body: bool) -> None:
         live = self.server.live
         if live and request.path == LIVE_SCRIPT:
             return self.send(200, files("ssg.serve").joinpath("live.js").read_bytes(), "text/javascript; charset=utf-8",

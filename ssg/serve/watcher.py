@@ -12,6 +12,7 @@ import logging
 import os
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
@@ -110,7 +111,7 @@ class SiteWatch(FileSystemEventHandler):
     the output folder, .git or a virtualenv beside the site never cost an inotify watch.
     """
 
-    def __init__(self, config: Config, observer: BaseObserver, on_change) -> None:
+    def __init__(self, config: Config, observer: BaseObserver, on_change: Callable[[Path], None]) -> None:
         self.config = config
         self.root = config.root.resolve()
         self.observer = observer
