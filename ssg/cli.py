@@ -355,19 +355,34 @@ def run_check(args: argparse.Namespace) -> int:
 def run_serve(args: argparse.Namespace) -> int:
     from ssg.serve import serve_site
 
+    shown: set[str] = set()
+
+    def new_warnings(rebuild: Rebuild) -> list[str]:
+        """Warnings of this build not shown before: each broken link is reported once, not on every save."""
+        site = rebuild.snapshot.site
+        fresh = [warning for warning in site.warnings if warning not in shown] if site and not rebuild.failure else []
+        shown.update(fresh)
+        return fresh
+
     def ready(live: LivePreview) -> None:
         if live.first.failure:
             print(_rebuild_line(live.first, live.root))
         else:
             print(f"Built the site in {live.first.seconds:.2f}s.")
+        for warning in new_warnings(live.first):
+            print(f"  warning: {warning}")
         if args.host not in ("127.0.0.1", "::1", "localhost"):
             print(f"Listening on {args.host}: other computers on the network can see this preview.")
         print(f"Serving {live.url} (Ctrl-C to stop). Watching for changes.", flush=True)
 
+    def rebuilt(rebuild: Rebuild) -> None:
+        fresh = new_warnings(rebuild)
+        print(_rebuild_line(rebuild, args.site, len(fresh)), *(f"  warning: {warning}" for warning in fresh),
+              sep="\n", flush=True)
+
     previous = signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops the preview as cleanly as Ctrl-C
     try:
-        serve_site(args.site, args.host, args.port, args.drafts, ready,
-                   lambda rebuild: print(_rebuild_line(rebuild, args.site), flush=True))
+        serve_site(args.site, args.host, args.port, args.drafts, ready, rebuilt)
     except KeyboardInterrupt:
         print("Stopped.")
     finally:
@@ -379,7 +394,7 @@ def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def _rebuild_line(rebuild: Rebuild, root: Path) -> str:
+def _rebuild_line(rebuild: Rebuild, root: Path, new_warnings: int = 0) -> str:
     """One terminal line per rebuild: when, what changed, how long, and how it ended."""
     from ssg.serve.preview import shown_path
 
@@ -391,7 +406,9 @@ def _rebuild_line(rebuild: Rebuild, root: Path) -> str:
         return (f"{when} Build failed{after} ({rebuild.seconds:.2f}s): {rebuild.failure} "
                 "(still serving the last good build)")
     swapped = "; open pages swap their stylesheets" if rebuild.snapshot.css_only else ""
-    return f"{when} Rebuilt in {rebuild.seconds:.2f}s: {changed} changed{swapped}"
+    warnings = len(rebuild.snapshot.site.warnings)
+    counted = f"; {_count(warnings, 'warning')} ({new_warnings} new)" if warnings else ""
+    return f"{when} Rebuilt in {rebuild.seconds:.2f}s: {changed} changed{swapped}{counted}"
 
 
 def run_new(args: argparse.Namespace) -> int:

@@ -95,7 +95,7 @@ def read_line(process: subprocess.Popen) -> str:
 
 @pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "kill"])
 def test_ctrl_c_stops_the_server_cleanly_with_one_line_per_rebuild(new_site, stop):
-    post = write_post(new_site, "posts/hello.md", POST.format("Before."))
+    post = write_post(new_site, "posts/hello.md", POST.format("Before. [Gone](/no/such/page/)."))
     abandoned = new_site / ".ssg-cache" / "serve-999999999-x"  # left by a preview that was killed -9
     (abandoned / "build-1").mkdir(parents=True)
     # A shell without job control starts background commands with Ctrl-C ignored; a terminal does not.
@@ -106,6 +106,8 @@ def test_ctrl_c_stops_the_server_cleanly_with_one_line_per_rebuild(new_site, sto
     killer.start()
     try:
         assert re.fullmatch(r"Built the site in \d+\.\d\ds\.", read_line(process))
+        assert re.fullmatch(r"  warning: .*hello\.md: link to /no/such/page/ does not lead to anything.*",
+                            read_line(process))  # shown once; later rebuilds only count it
         serving = read_line(process)
         url = re.fullmatch(r"Serving (http://127\.0\.0\.1:80\d\d/) \(Ctrl-C to stop\)\. Watching for changes\.",
                            serving).group(1)
@@ -117,9 +119,9 @@ def test_ctrl_c_stops_the_server_cleanly_with_one_line_per_rebuild(new_site, sto
         events = stream.getresponse()
         assert events.readline().startswith(b"data: ")
 
-        save_atomically(post, POST.format("After."))
-        assert re.fullmatch(r"\d\d:\d\d:\d\d Rebuilt in \d+\.\d\ds: content/posts/hello\.md changed",
-                            read_line(process))
+        save_atomically(post, POST.format("After. [Gone](/no/such/page/)."))
+        assert re.fullmatch(r"\d\d:\d\d:\d\d Rebuilt in \d+\.\d\ds: content/posts/hello\.md changed; "
+                            r"1 warning \(0 new\)", read_line(process))
         assert "After." in fetch(url + "2024/01/hello/")[1]
 
         assert not abandoned.exists()

@@ -3,6 +3,7 @@ served through a failed one, a build in progress is never visible, and old build
 
 from __future__ import annotations
 
+import logging
 import threading
 from pathlib import Path
 
@@ -92,6 +93,21 @@ def test_drafts_are_previewed_only_when_asked_for(new_site, tmp_path):
     assert served_text(preview) == ""
     rebuild(preview, make_site_builder(new_site, tmp_path / "drafts", drafts=True), frozenset(), new_site)
     assert "Text." in served_text(preview)
+
+
+def test_build_warnings_are_collected_for_the_terminal_not_printed_on_every_rebuild(new_site, tmp_path):
+    write_post(new_site, "posts/hello.md", GOOD.format(text="[Gone](/no/such/page/)."))
+    printed = []
+    printer = logging.Handler()
+    printer.emit = printed.append
+    logging.getLogger("ssg").addHandler(printer)
+    try:
+        site = make_site_builder(new_site, tmp_path / "work")(frozenset())
+    finally:
+        logging.getLogger("ssg").removeHandler(printer)
+    assert len(site.warnings) == 1 and "/no/such/page/" in site.warnings[0]
+    assert printed == []
+    assert printer.filters == []  # muted only while building
 
 
 def test_the_builder_follows_a_new_base_url(new_site, tmp_path):

@@ -13,7 +13,8 @@ import secrets
 import shutil
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,10 +27,12 @@ log = logging.getLogger(__name__)
 
 @dataclass(slots=True, frozen=True)
 class BuiltSite:
-    """A finished build, ready to serve: its folder and the sub-path it is published under."""
+    """A finished build, ready to serve: its folder, the sub-path it is published under, and the
+    warnings the build gave (broken internal links...), for the terminal to show once."""
 
     folder: Path
     base_path: str
+    warnings: tuple[str, ...] = ()
 
 
 # Gets the absolute paths that changed since its last call (empty on the first call: build
@@ -157,10 +160,35 @@ def make_site_builder(root: Path, workdir: Path, drafts: bool = False) -> Builde
     def build_site(changed: frozenset[Path]) -> BuiltSite:
         base_path = load_config(root).base_path
         out = workdir / f"build-{next(numbers)}"
-        build(root, out=out, drafts=drafts)
+        with caught_warnings() as warnings:
+            build(root, out=out, drafts=drafts)
         kept.append(out)
         while len(kept) > 2:
             shutil.rmtree(kept.pop(0), ignore_errors=True)
-        return BuiltSite(out, base_path)
+        return BuiltSite(out, base_path, tuple(warnings))
 
     return build_site
+
+
+@contextmanager
+def caught_warnings() -> Iterator[list[str]]:
+    """The warnings logged while building, collected rather than printed: a preview rebuilds on every
+    save, and the same twenty broken links each time would bury the one line per rebuild."""
+    logger = logging.getLogger("ssg")
+    caught: list[str] = []
+    catcher = logging.Handler(logging.WARNING)
+    catcher.emit = lambda record: caught.append(record.getMessage())  # type: ignore[method-assign]
+    printers = list(logger.handlers)
+    for printer in printers:
+        printer.addFilter(_below_warning)
+    logger.addHandler(catcher)
+    try:
+        yield caught
+    finally:
+        logger.removeHandler(catcher)
+        for printer in printers:
+            printer.removeFilter(_below_warning)
+
+
+def _below_warning(record: logging.LogRecord) -> bool:
+    return record.levelno < logging.WARNING
