@@ -8,7 +8,7 @@ import threading
 from pathlib import Path
 
 from ssg.errors import SsgError
-from ssg.serve.preview import BuiltSite, Preview, make_site_builder, rebuild, run_rebuilds
+from ssg.serve.preview import PRUNE_THREAD, BuiltSite, Preview, make_site_builder, rebuild, run_rebuilds
 from ssg.serve.server import resolve_path
 
 from conftest import write_post
@@ -82,6 +82,9 @@ def test_each_build_gets_a_new_folder_and_only_the_served_one_and_its_predecesso
     builder = make_site_builder(new_site, work)
     folders = [builder(frozenset()).folder for _ in range(4)]
     assert len(set(folders)) == 4
+    for thread in threading.enumerate():
+        if thread.name == PRUNE_THREAD:  # old builds are removed in the background
+            thread.join(60)
     assert sorted(path.name for path in work.iterdir()) == [folders[2].name, folders[3].name]
     assert not (new_site / "public").exists()  # the preview never writes what gets published
 

@@ -148,6 +148,9 @@ def shown_path(path: Path, root: Path) -> str:
         return str(path)
 
 
+PRUNE_THREAD = "ssg-serve-prune"
+
+
 def make_site_builder(root: Path, workdir: Path, drafts: bool = False) -> Builder:
     """Today's rebuild: a whole `ssg build` into a new folder under `workdir`, never the one being served.
 
@@ -163,8 +166,8 @@ def make_site_builder(root: Path, workdir: Path, drafts: bool = False) -> Builde
         with caught_warnings() as warnings:
             build(root, out=out, drafts=drafts)
         kept.append(out)
-        while len(kept) > 2:
-            shutil.rmtree(kept.pop(0), ignore_errors=True)
+        while len(kept) > 2:  # removing a whole site takes a while: not while the writer waits
+            threading.Thread(target=shutil.rmtree, args=(kept.pop(0), True), name=PRUNE_THREAD, daemon=True).start()
         return BuiltSite(out, base_path, tuple(warnings))
 
     return build_site
