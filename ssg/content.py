@@ -72,11 +72,14 @@ class Post:
 
 
 def find_content_files(content_dir: Path) -> list[Path]:
-    """Every Markdown file under content/, skipping media/ and folders that start with '_' or '.'."""
+    """Every Markdown file under content/, skipping media/, folders that start with '_' or '.', and
+    editors' lock and backup files (.#post.md, #post.md#, post.md~)."""
     found = []
     for path in content_dir.rglob("*.md"):
         relative = path.relative_to(content_dir).parts
         if any(part.startswith(("_", ".")) for part in relative[:-1]) or relative[0] == MEDIA_DIR:
+            continue
+        if path.name.startswith((".", "#")):
             continue
         if path.is_file():
             found.append(path)
@@ -137,8 +140,10 @@ def load_post(path: Path, zone: tzinfo) -> Post:
         raise SsgError("front matter has no 'title'", path, 2)
     kind = text_value("kind", "post") or "post"
     date = date_value("date")
-    if kind == "post" and date is None:
-        raise fail("date", "a post needs a 'date', like 2023-12-03T02:14:58+00:00")
+    if kind == "post" and date is None and meta.get("draft") is not True:
+        # Import writes a record with no recoverable date as an undated draft: it stays out of the
+        # archive until someone gives it a date, but it must not stop the build.
+        raise fail("date", "a post needs a 'date', like 2023-12-03T02:14:58+00:00 (or draft: true)")
     slug = text_value("slug") or path.stem
     raw_url = meta.get("url")
     try:

@@ -15,6 +15,7 @@ log = logging.getLogger(__name__)
 
 DATA_DIR = "_data"
 TERMS_NAME = "terms.yml"
+MEDIA_MANIFEST_NAME = "media.json"  # written by `import --media download` (wordpress/media.py); the build does not read it
 SITE_NAME = "site.yml"
 TAXONOMIES = ("categories", "tags", "authors")
 

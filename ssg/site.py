@@ -10,6 +10,7 @@ from pathlib import Path, PurePosixPath
 from ssg import sitemap, urls
 from ssg.config import Config
 from ssg.content import MEDIA_DIR, Post
+from ssg.sanitize import ACTIVE_MEDIA_SUFFIXES, sanitize_svg
 from ssg.data import DATA_DIR, TERMS_NAME, SiteData
 from ssg.errors import SsgError
 from ssg.output import Output
@@ -99,13 +100,36 @@ def find_copied_files(config: Config) -> list[Output]:
     for theme in reversed(theme_dirs(config)):  # the site's theme last, so it replaces built-in files
         for relative, source in _files_under(theme / "static"):
             chosen[PurePosixPath(urls.THEME_ASSETS.strip("/")) / relative] = source
-    for folder in (config.content_dir / MEDIA_DIR, config.root / "static"):
+    media = config.content_dir / MEDIA_DIR
+    for folder in (media, config.root / "static"):
         for relative, source in _files_under(folder):
             if relative in chosen:
                 raise SsgError(f"both this file and {chosen[relative]} want to be /{relative}; "
                                "remove one of them", source)
             chosen[relative] = source
-    return [Output(path, source=source) for path, source in sorted(chosen.items())]
+    outputs = []
+    for path, source in sorted(chosen.items()):
+        if source.is_relative_to(media):
+            outputs += safe_media_output(path, source)
+        else:
+            outputs.append(Output(path, source=source))
+    return outputs
+
+
+def safe_media_output(path: PurePosixPath, source: Path) -> list[Output]:
+    """A downloaded media file as it may be published: SVG without script; HTML and scripts not at all."""
+    suffix = source.suffix.lower()
+    if suffix in ACTIVE_MEDIA_SUFFIXES:
+        log.warning("%s: not published: a %s file from the WordPress site could run script on the "
+                    "archive's address", source, suffix)
+        return []
+    if suffix == ".svg":
+        cleaned = sanitize_svg(source.read_bytes())
+        if cleaned is None:
+            log.warning("%s: not published: not a well-formed SVG image", source)
+            return []
+        return [Output(path, content=cleaned)]
+    return [Output(path, source=source)]
 
 
 def _files_under(folder: Path) -> list[tuple[PurePosixPath, Path]]:

@@ -182,3 +182,19 @@ def split_old_url(address: str) -> tuple[str, str]:
 def is_front_door(path: str) -> bool:
     """The paths where WordPress answers plain links like /?p=123 and /index.php?page_id=5."""
     return path in ("/", "/index.php/")
+
+
+def media_file(path: str) -> PurePosixPath:
+    """Where a file downloaded from the original site lives under content/media/: its own path, checked.
+
+    The builder copies content/media/ to the output root, so the file keeps its old address.
+    """
+    segments = [segment for segment in path.split("/") if segment]
+    if not segments:
+        raise ValueError("the address names no file")
+    for segment in segments:
+        if segment in (".", "..") or _CONTROL.search(segment) or "\\" in segment:
+            raise ValueError(f"unsafe path segment {segment[:40]!r}")
+        if len(segment.encode("utf-8")) > MAX_SEGMENT_BYTES:
+            raise ValueError(f"path segment is longer than {MAX_SEGMENT_BYTES} bytes: {segment[:40]}...")
+    return PurePosixPath(*segments)

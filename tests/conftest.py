@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import threading
+from contextlib import ExitStack
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
 from ssg.cli import main
-from ssg.serve import make_server
+from ssg.serve import make_server, open_preview
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 EXAMPLES = REPOSITORY / "examples" / "wordpress"
@@ -61,6 +63,13 @@ def write_post(site: Path, relative: str, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def save_atomically(path: Path, text: str) -> None:
+    """Save the way most editors do: write a temporary file beside it, then rename it over the file."""
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
 
 
 # --- browser tests: Debian's chromium driven by Playwright (scripts/test.sh installs both) ---
@@ -208,3 +217,40 @@ def broken_links(public: Path, base_url: str) -> list[str]:
             if not target.path.startswith(base.path) or not exists(target.path[len(base.path):]):
                 broken.append(f"{relative}: {link}")
     return broken
+
+
+# --- live-import tests: a real WordPress (tests/wp-loopback/), started once per session ---
+
+@pytest.fixture(scope="session")
+def wordpress(tmp_path_factory):
+    """WordPress 6.1 with the Theme Unit Test data on 127.0.0.1, for the whole run."""
+    from wordpress_site import start_wordpress, stop_wordpress
+
+    try:
+        site, env = start_wordpress(tmp_path_factory.mktemp("wordpress"))
+    except RuntimeError as error:
+        pytest.fail(str(error))
+    yield site
+    stop_wordpress(env)
+
+
+# --- the live preview (ssg serve), in-process ---
+
+@pytest.fixture
+def live_preview():
+    """`ssg serve` in-process on a free loopback port: start(site) returns the running LivePreview,
+    whose rebuild loop runs in a thread until the test ends."""
+    with ExitStack() as stack:
+        running = []
+
+        def start(site: Path, drafts: bool = False):
+            live = stack.enter_context(open_preview(site, "127.0.0.1", 0, drafts))
+            thread = threading.Thread(target=live.run_rebuilds, args=(lambda rebuild: None,), daemon=True)
+            thread.start()
+            running.append((live, thread))
+            return live
+
+        yield start
+        for live, thread in running:  # let a build in progress finish before its folder goes
+            live.changes.close()
+            thread.join(timeout=60)

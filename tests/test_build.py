@@ -157,3 +157,43 @@ def test_the_repository_example_site_builds(tmp_path):
     assert report.posts == 6
     assert (tmp_path / "public" / SEED_PAGE).is_file()
     assert SEED.name in {p.name for p in (REPOSITORY / "content/_sources").iterdir()}
+
+
+def test_an_undated_draft_does_not_stop_the_build(new_site, run_ssg):
+    """Import writes a record with no recoverable date as an undated draft under posts/undated/."""
+    write_post(new_site, "posts/undated/lost.md", "---\ntitle: Lost date\nslug: lost\ndraft: true\n---\nText\n")
+    write_post(new_site, "posts/dated.md", "---\ntitle: Dated\ndate: 2024-01-01\n---\nText\n")
+    code, out, err = run_ssg("build", "--site", new_site)
+    assert code == 0, err
+    code, out, err = run_ssg("build", "--site", new_site, "--drafts")
+    assert code == 0, err
+    assert "Lost date" in (new_site / "public/lost/index.html").read_text(encoding="utf-8")
+
+
+def test_an_undated_post_that_is_not_a_draft_is_an_error(new_site, run_ssg):
+    write_post(new_site, "posts/nodate.md", "---\ntitle: No date\n---\nText\n")
+    code, _, err = run_ssg("build", "--site", new_site)
+    assert code == 1 and "nodate.md" in err and "needs a 'date'" in err
+
+
+def test_editor_lock_and_backup_files_are_not_posts(new_site, run_ssg):
+    write_post(new_site, "posts/real.md", "---\ntitle: Real\ndate: 2024-01-01\n---\nText\n")
+    write_post(new_site, "posts/.#real.md", "not front matter at all")
+    write_post(new_site, "posts/#real.md#", "not front matter at all")
+    code, out, err = run_ssg("build", "--site", new_site)
+    assert code == 0, err
+    assert "Built 1 post" in out
+
+
+def test_media_that_could_run_script_is_not_published_as_is(new_site, run_ssg):
+    media = new_site / "content/media/wp-content/uploads/2020/01"
+    media.mkdir(parents=True)
+    (media / "photo.jpg").write_bytes(b"\xff\xd8\xff")
+    (media / "page.html").write_text("<script>alert(1)</script>")
+    (media / "logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><rect/></svg>')
+    code, out, err = run_ssg("build", "--site", new_site)
+    assert code == 0, err
+    public = new_site / "public/wp-content/uploads/2020/01"
+    assert (public / "photo.jpg").read_bytes() == b"\xff\xd8\xff"
+    assert not (public / "page.html").exists() and "page.html: not published" in err
+    assert "onload" not in (public / "logo.svg").read_text() and "<rect/>" in (public / "logo.svg").read_text()

@@ -19,4 +19,5 @@ def test_the_wheel_ships_the_default_theme_and_scaffold(tmp_path):
         if path.is_file():
             assert f"ssg/themes/default/{path.relative_to(theme).as_posix()}" in names
     assert {"ssg/scaffold/ssg.toml", "ssg/scaffold/pages.yml", "ssg/scaffold/gitignore"} <= names
+    assert "ssg/serve/live.js" in names  # the preview's live-reload script
     assert not any(name.startswith(("content/", "tests/", "examples/")) for name in names)

@@ -53,3 +53,25 @@ def test_media_and_structure_are_kept():
 def test_sanitizing_gives_the_same_bytes_every_time():
     html = '<iframe src="https://www.youtube.com/embed/abc" loading="lazy" title="T"></iframe><p id="x" class="y">z</p>'
     assert len({sanitize_html(html) for _ in range(20)} | {sanitize_html(sanitize_html(html)) for _ in range(20)}) == 1
+
+
+def test_svg_uploads_lose_their_script():
+    from ssg.sanitize import sanitize_svg
+
+    svg = (b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" '
+           b'xmlns:xlink="http://www.w3.org/1999/xlink" onload="alert(1)">'
+           b'<script>alert(2)</script><foreignObject><body onload="alert(3)"/></foreignObject>'
+           b'<a xlink:href="javascript:alert(4)"><rect width="10" height="10" onclick="alert(5)"/></a>'
+           b'<a href="#x"><set attributeName="href" to="javascript:alert(6)"/></a>'
+           b'<circle r="4" fill="red"/></svg>')
+    cleaned = sanitize_svg(svg).decode()
+    for danger in ("alert", "script", "onload", "onclick", "foreignObject", "javascript"):
+        assert danger not in cleaned
+    assert '<circle r="4" fill="red"/>' in cleaned and 'href="#x"' in cleaned
+
+
+def test_not_svg_is_refused():
+    from ssg.sanitize import sanitize_svg
+
+    assert sanitize_svg(b"<html><script>alert(1)</script></html>") is None
+    assert sanitize_svg(b"not xml") is None

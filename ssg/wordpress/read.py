@@ -20,6 +20,11 @@ POST_LIKE = "post"
 _INTERNAL_TYPES = {"nav_menu_item", "revision", "customize_changeset", "oembed_cache", "user_request"}
 
 
+def is_internal_type(name: str) -> bool:
+    """WordPress's own post types (menus, revisions, reusable blocks, templates...), which are not content."""
+    return name in _INTERNAL_TYPES or name.startswith("wp_")
+
+
 @dataclass(slots=True)
 class Term:
     """A category or tag, as terms.yml lists it."""
@@ -54,6 +59,7 @@ class Registry:
     types: dict[str, dict[str, Any]] = field(default_factory=dict)
     site: dict[str, Any] = field(default_factory=dict)
     labels: dict[str, dict[int, str]] = field(default_factory=dict)  # filled once every file is read
+    local_files: dict[tuple[str, str], str] = field(default_factory=dict)  # from media.load_media_map
 
 
 def find_source_files(sources: list[Path]) -> list[Path]:
@@ -110,7 +116,7 @@ def kind_of(record: Any) -> str:
         return "user"
     if "content" in record and "parent" in record and "type" not in record and "status" not in record:
         return "revision"  # /posts/<id>/revisions and /autosaves: history, not a post of its own
-    if isinstance(record.get("type"), str) and (record["type"] in _INTERNAL_TYPES or record["type"].startswith("wp_")):
+    if isinstance(record.get("type"), str) and is_internal_type(record["type"]):
         return "internal"  # reusable blocks, navigation menus, templates: the theme's, not the archive's
     if "content" in record and any(key in record for key in ("link", "slug", "title", "date", "guid")):
         return POST_LIKE

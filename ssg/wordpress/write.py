@@ -32,6 +32,7 @@ from ssg.wordpress.map import Summary, map_record, summarize
 from ssg.wordpress.read import (
     POST_LIKE, Registry, add_embedded, add_to_registry, find_source_files, kind_of, records_of,
 )
+from ssg.wordpress.media import load_media_map, localize_record
 from ssg.wordpress.salvage import NotJson, parse_json
 from ssg.wordpress.terms import term_labels, terms_registry
 
@@ -127,7 +128,8 @@ def import_sources(config: Config, sources: list[Path], force: bool = False,
 def gather(files: list[Path], sources_dir: Path, report: ImportReport,
            progress: Progress | None) -> tuple[Registry, list[Planned]]:
     """Read every file once: fill the registry, summarise each post record, keep the raw file."""
-    registry = Registry()
+    # Files kept by `--media download` replace their old URLs in every record, before anything reads them.
+    registry = Registry(local_files=load_media_map(sources_dir.parent))
     found: dict[tuple[Any, ...], Planned] = {}
     for index, source in enumerate(files):
         report.files_read += 1
@@ -142,7 +144,7 @@ def gather(files: list[Path], sources_dir: Path, report: ImportReport,
         except OSError as error:
             report.skipped_files.append((source, f"cannot be read: {error.strerror}"))
             continue
-        records = records_of(salvaged.data)
+        records = [localize_record(record, registry.local_files) for record in records_of(salvaged.data)]
         kinds = [kind_of(record) for record in records]
         if not any(kind not in _NOT_IMPORTED for kind in kinds):
             errors = [record.get("code") for record, kind in zip(records, kinds) if kind == "error"]
@@ -273,7 +275,7 @@ def convert_file(path: Path, items: list[tuple[int, Summary, PurePosixPath]],
     registry = registry or _REGISTRY
     assert registry is not None
     salvaged = parse_json(path.read_bytes())
-    records = records_of(salvaged.data)
+    records = [localize_record(record, registry.local_files) for record in records_of(salvaged.data)]
     results = []
     for position, summary, target in items:
         document = map_record(records[position], summary, salvaged.problems, registry)

@@ -1,0 +1,158 @@
+"""What the preview serves across rebuilds, tested without a socket: the last good build stays
+served through a failed one, a build in progress is never visible, and old builds are cleaned up."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+
+from ssg.errors import SsgError
+from ssg.serve.preview import PRUNE_THREAD, BuiltSite, Preview, make_site_builder, rebuild, run_rebuilds
+from ssg.serve.server import resolve_path
+
+from conftest import write_post
+
+GOOD = "---\ntitle: Hello\ndate: 2024-01-02T03:04:05+00:00\nslug: hello\n---\n\n{text}\n"
+BROKEN = "---\ntitle: Hello\ndate: 2024-01-02T03:04:05+00:00\ntags: [a, b\n---\n\nBody\n"
+
+
+def served_text(preview: Preview, path: str = "/2024/01/hello/") -> str:
+    snapshot = preview.snapshot
+    found = resolve_path(snapshot.site.folder, snapshot.base_path, path)
+    return found.read_text() if isinstance(found, Path) else ""
+
+
+def test_a_failed_rebuild_keeps_the_last_good_build_and_says_where(new_site, tmp_path):
+    post = write_post(new_site, "posts/hello.md", GOOD.format(text="First version."))
+    builder = make_site_builder(new_site, tmp_path / "work")
+    preview = Preview("/")
+    assert rebuild(preview, builder, frozenset(), new_site).failure is None
+    assert "First version." in served_text(preview)
+
+    post.write_text(BROKEN)
+    result = rebuild(preview, builder, frozenset({post}), new_site)
+    assert result.failure is not None
+    assert (result.failure.path, result.failure.line) == ("content/posts/hello.md", 5)
+    assert "not valid YAML" in result.failure.message
+    assert preview.snapshot.failure == result.failure
+    assert "First version." in served_text(preview)
+
+    post.write_text(GOOD.format(text="Fixed."))
+    assert rebuild(preview, builder, frozenset({post}), new_site).failure is None
+    assert preview.snapshot.failure is None and "Fixed." in served_text(preview)
+
+
+def test_a_bug_in_the_builder_is_reported_like_a_failed_build(tmp_path):
+    def broken_builder(changed):
+        raise KeyError("oops")
+
+    preview = Preview("/")
+    result = rebuild(preview, broken_builder, frozenset(), tmp_path)
+    assert result.failure.message.startswith("internal error (KeyError")
+    assert preview.snapshot.site is None and preview.snapshot.version == 1
+
+
+def test_a_request_during_a_rebuild_sees_the_last_complete_build(new_site, tmp_path):
+    post = write_post(new_site, "posts/hello.md", GOOD.format(text="Old text."))
+    real_builder = make_site_builder(new_site, tmp_path / "work")
+    preview = Preview("/")
+    rebuild(preview, real_builder, frozenset(), new_site)
+    building, may_finish = threading.Event(), threading.Event()
+
+    def slow_builder(changed):
+        site = real_builder(changed)  # written completely, not yet published
+        building.set()
+        may_finish.wait(30)
+        return site
+
+    post.write_text(GOOD.format(text="New text."))
+    thread = threading.Thread(target=rebuild, args=(preview, slow_builder, frozenset({post}), new_site))
+    thread.start()
+    assert building.wait(30)
+    assert "Old text." in served_text(preview)
+    may_finish.set()
+    thread.join(30)
+    assert "New text." in served_text(preview)
+
+
+def test_each_build_gets_a_new_folder_and_only_the_served_one_and_its_predecessor_are_kept(new_site, tmp_path):
+    write_post(new_site, "posts/hello.md", GOOD.format(text="Text."))
+    work = tmp_path / "work"
+    builder = make_site_builder(new_site, work)
+    folders = [builder(frozenset()).folder for _ in range(4)]
+    assert len(set(folders)) == 4
+    for thread in threading.enumerate():
+        if thread.name == PRUNE_THREAD:  # old builds are removed in the background
+            thread.join(60)
+    assert sorted(path.name for path in work.iterdir()) == [folders[2].name, folders[3].name]
+    assert not (new_site / "public").exists()  # the preview never writes what gets published
+
+
+def test_drafts_are_previewed_only_when_asked_for(new_site, tmp_path):
+    write_post(new_site, "posts/hello.md", GOOD.format(text="Text.").replace("slug: hello", "slug: hello\ndraft: true"))
+    preview = Preview("/")
+    rebuild(preview, make_site_builder(new_site, tmp_path / "plain"), frozenset(), new_site)
+    assert served_text(preview) == ""
+    rebuild(preview, make_site_builder(new_site, tmp_path / "drafts", drafts=True), frozenset(), new_site)
+    assert "Text." in served_text(preview)
+
+
+def test_build_warnings_are_collected_for_the_terminal_not_printed_on_every_rebuild(new_site, tmp_path):
+    write_post(new_site, "posts/hello.md", GOOD.format(text="[Gone](/no/such/page/)."))
+    printed = []
+    printer = logging.Handler()
+    printer.emit = printed.append
+    logging.getLogger("ssg").addHandler(printer)
+    try:
+        site = make_site_builder(new_site, tmp_path / "work")(frozenset())
+    finally:
+        logging.getLogger("ssg").removeHandler(printer)
+    assert len(site.warnings) == 1 and "/no/such/page/" in site.warnings[0]
+    assert printed == []
+    assert printer.filters == []  # muted only while building
+
+
+def test_the_builder_follows_a_new_base_url(new_site, tmp_path):
+    write_post(new_site, "posts/hello.md", GOOD.format(text="Text."))
+    builder = make_site_builder(new_site, tmp_path / "work")
+    assert builder(frozenset()).base_path == "/"
+    config = new_site / "ssg.toml"
+    config.write_text(config.read_text().replace('"http://127.0.0.1:8000/"', '"https://u.github.io/repo/"'))
+    assert builder(frozenset()).base_path == "/repo/"
+
+
+def test_css_only_is_said_only_after_a_good_build_changed_nothing_but_stylesheets(tmp_path):
+    style = tmp_path / "style.css"
+    style.write_text("body {}")
+    page = tmp_path / "post.md"
+    site = BuiltSite(tmp_path, "/")
+    preview = Preview("/", site)
+
+    def builder(changed):
+        if page in changed:
+            raise SsgError("broken", page, 1)
+        return site
+
+    assert rebuild(preview, builder, frozenset({style}), tmp_path).snapshot.css_only
+    assert not rebuild(preview, builder, frozenset({style, tmp_path / "x.html"}), tmp_path).snapshot.css_only
+    assert rebuild(preview, builder, frozenset({page}), tmp_path).failure
+    assert not rebuild(preview, builder, frozenset({style}), tmp_path).snapshot.css_only  # after a failure
+    style.unlink()
+    assert not rebuild(preview, builder, frozenset({style}), tmp_path).snapshot.css_only  # a deleted stylesheet
+
+
+def test_the_loop_rebuilds_once_per_batch_and_stops_when_told(tmp_path):
+    batches = [frozenset({tmp_path / "a.md"}), frozenset({tmp_path / "b.md", tmp_path / "c.md"}), None]
+    seen = []
+    preview = Preview("/")
+    run_rebuilds(preview, lambda changed: BuiltSite(tmp_path, "/"), lambda: batches.pop(0), tmp_path,
+                 lambda result: seen.append(result.changed))
+    assert seen == [{tmp_path / "a.md"}, {tmp_path / "b.md", tmp_path / "c.md"}]
+    assert preview.snapshot.version == 2
+
+
+def test_waiting_for_a_newer_build_ends_when_the_preview_stops():
+    preview = Preview("/")
+    threading.Thread(target=preview.stop).start()
+    assert preview.wait_for_newer(0, timeout=30) is None
