@@ -1,25 +1,20 @@
 """Render stage: links and images that point at the original site (or at a site path) become archive
-addresses, as a markdown-it core rule over tokens; internal links that lead nowhere are reported."""
+addresses while the sanitizer parses the HTML (ssg/sanitize.py calls rewrite_attribute for every
+attribute it keeps); internal links that lead nowhere are reported."""
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from html import escape
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urljoin, urlsplit
-
-from markdown_it import MarkdownIt
-from markdown_it.rules_core import StateCore
-from markdown_it.token import Token
 
 from ssg import urls
 from ssg.redirects import OldLinks
 
 log = logging.getLogger(__name__)
 
-# Attributes of raw HTML in content that hold addresses (srcset holds several).
+# Attributes that hold addresses (srcset holds several), in Markdown's output and raw HTML alike.
 URL_ATTRIBUTES = {
     "a": ("href",), "area": ("href",), "img": ("src", "srcset"), "source": ("src", "srcset"),
     "video": ("src", "poster"), "audio": ("src",), "track": ("src",), "iframe": ("src",),
@@ -49,36 +44,19 @@ class LinkProblem:
 
 @dataclass(slots=True)
 class LinkContext:
-    """What the core rule needs while rendering one document: passed in markdown-it's env."""
+    """What rewriting needs while one document is sanitized, and the links it found broken."""
 
     table: LinkTable
     page_url: str
     unresolved: list[str] = field(default_factory=list)
+    resolved: dict[str, tuple[str, bool]] = field(default_factory=dict)  # what the output depended on
 
 
-def links_plugin(md: MarkdownIt) -> None:
-    """Rewrite link, image and raw-HTML addresses when env['links'] holds a LinkContext."""
-    md.core.ruler.push("archive_links", _rewrite_tokens)
-
-
-def _rewrite_tokens(state: StateCore) -> None:
-    context = state.env.get("links") if isinstance(state.env, dict) else None
-    if context is None:
-        return
-    for token in state.tokens:
-        _rewrite_token(token, context)
-        for child in token.children or ():
-            _rewrite_token(child, context)
-
-
-def _rewrite_token(token: Token, context: LinkContext) -> None:
-    if token.type == "link_open" or token.type == "image":
-        name = "href" if token.type == "link_open" else "src"
-        value = token.attrGet(name)
-        if isinstance(value, str):
-            token.attrSet(name, rewrite(context, value))
-    elif token.type in ("html_block", "html_inline"):
-        token.content = rewrite_html(token.content, context)
+def rewrite_attribute(context: LinkContext, tag: str, attribute: str, value: str) -> str:
+    """An attribute of sanitized HTML as the archive should write it: addresses are rewritten."""
+    if attribute in URL_ATTRIBUTES.get(tag, ()) and value:
+        return rewrite(context, value, attribute)
+    return value
 
 
 def rewrite(context: LinkContext, url: str, attribute: str = "href") -> str:
@@ -86,7 +64,7 @@ def rewrite(context: LinkContext, url: str, attribute: str = "href") -> str:
     if attribute == "srcset":
         candidates = [candidate.strip().split(None, 1) for candidate in url.split(",") if candidate.strip()]
         return ", ".join(" ".join([rewrite(context, parts[0]), *parts[1:]]) for parts in candidates)
-    href, unresolved = resolve_link(context.table, url, context.page_url)
+    href, unresolved = context.resolved[url] = resolve_link(context.table, url, context.page_url)
     if unresolved:
         context.unresolved.append(url)
     return href
@@ -142,51 +120,3 @@ def find_target(table: LinkTable, path: str, query: str) -> tuple[str, str] | No
     if checked in table.redirects:
         return table.redirects[checked], query
     return None
-
-
-def rewrite_html(html: str, context: LinkContext) -> str:
-    """Rewrite address attributes of raw HTML in content, parsing it rather than matching text."""
-    if "src" not in html and "href" not in html and "poster" not in html:
-        return html
-    parser = _AttributeRewriter(context)
-    parser.feed(html)
-    parser.close()
-    if not parser.edits:
-        return html
-    line_starts = [0]
-    for line in html.split("\n"):
-        line_starts.append(line_starts[-1] + len(line) + 1)
-    pieces, position = [], 0
-    for line, column, length, replacement in parser.edits:
-        start = line_starts[line - 1] + column
-        pieces += [html[position:start], replacement]
-        position = start + length
-    pieces.append(html[position:])
-    return "".join(pieces)
-
-
-class _AttributeRewriter(HTMLParser):
-    """Finds start tags whose address attributes change, with where they are in the text."""
-
-    def __init__(self, context: LinkContext) -> None:
-        super().__init__(convert_charrefs=True)
-        self.context = context
-        self.edits: list[tuple[int, int, int, str]] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self._rewrite(tag, attrs, closed=False)
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self._rewrite(tag, attrs, closed=True)
-
-    def _rewrite(self, tag: str, attrs: list[tuple[str, str | None]], closed: bool) -> None:
-        names = URL_ATTRIBUTES.get(tag, ())
-        rewritten = [(name, rewrite(self.context, value, name) if value and name in names else value)
-                     for name, value in attrs]
-        if rewritten == attrs:
-            return
-        text = self.get_starttag_text() or ""
-        tag_text = "<" + tag + "".join(f" {name}" if value is None else f' {name}="{escape(value)}"'
-                                       for name, value in rewritten) + (" />" if closed else ">")
-        line, column = self.getpos()
-        self.edits.append((line, column, len(text), tag_text))

@@ -6,6 +6,8 @@ from urllib.parse import urljoin, urlsplit
 
 import nh3
 
+from ssg.links import LinkContext, rewrite_attribute
+
 # Embeds a WordPress site typically has; an iframe from any other host loses its src.
 EMBED_HOSTS = (
     "youtube.com", "youtube-nocookie.com", "player.vimeo.com", "w.soundcloud.com", "open.spotify.com",
@@ -53,24 +55,27 @@ def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
     return value
 
 
-def sanitize_html(html: str, base_url: str | None = None) -> str:
+def sanitize_html(html: str, base_url: str | None = None, links: LinkContext | None = None) -> str:
     """Keep structure, text, links and media; drop script, event handlers, forms and unsafe URLs.
 
-    With `base_url`, relative addresses become absolute ones (for feeds, read away from the site).
+    With `links`, every address that points into the archive or the original site is rewritten
+    to its archive address (ssg/links.py), in this same parse. With `base_url`, relative
+    addresses become absolute ones (for feeds, read away from the site).
     """
-    attribute_filter = _filter_attribute
-    if base_url:
-        def attribute_filter(tag: str, attribute: str, value: str) -> str | None:
-            if attribute == "srcset":  # nh3 leaves srcset alone when it rewrites relative URLs
-                value = ", ".join(" ".join([urljoin(base_url, parts[0]), *parts[1:]])
-                                  for parts in (c.split() for c in value.split(",")) if parts)
-            return _filter_attribute(tag, attribute, value)
+    def attribute_filter(tag: str, attribute: str, value: str) -> str | None:
+        if links is not None:
+            value = rewrite_attribute(links, tag, attribute, value)
+        if base_url and attribute == "srcset":  # nh3 leaves srcset alone when it rewrites relative URLs
+            value = ", ".join(" ".join([urljoin(base_url, parts[0]), *parts[1:]])
+                              for parts in (c.split() for c in value.split(",")) if parts)
+        return _filter_attribute(tag, attribute, value)
+
     return nh3.clean(
         html,
         tags=_TAGS,
         clean_content_tags={"script", "style"},
         attributes=_ATTRIBUTES,
-        attribute_filter=attribute_filter,
+        attribute_filter=attribute_filter if links is not None or base_url else _filter_attribute,
         # One attribute only: nh3 adds several in an order that changes between runs.
         set_tag_attribute_values={"iframe": {"sandbox": _IFRAME_SANDBOX}},
         url_schemes=_URL_SCHEMES,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ssg.links import LinkContext, LinkTable, resolve_link, rewrite_html
+from ssg.links import LinkContext, LinkTable, resolve_link
 from ssg.markdown import make_markdown, render_markdown
 
 from conftest import write_post
@@ -76,7 +76,9 @@ def test_markdown_links_images_and_raw_html_are_rewritten_by_the_parser():
 
 def test_raw_html_without_addresses_to_rewrite_is_untouched():
     text = '<div class="x">\n<p>line <b>two</b></p>\n<img src="https://example.com/a.png" alt="">\n</div>'
-    assert rewrite_html(text, LinkContext(TABLE, PAGE)) == text
+    context = LinkContext(TABLE, PAGE)
+    assert render_markdown(make_markdown(), text, context) == render_markdown(make_markdown(), text) == text + "\n"
+    assert context.unresolved == []
 
 
 def test_ssg_check_lists_every_broken_link_and_exits_1(run_ssg, contract_site):
