@@ -1,21 +1,30 @@
-"""The build, as one recipe: load, resolve, render, write."""
+"""The build, as one recipe: load, resolve, render, write; each step reuses what the cache says is unchanged."""
 
 from __future__ import annotations
 
 import logging
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
 
+from ssg import parallel
+from ssg.bodies import Bodies, render_bodies
+from ssg.cache import Cache
 from ssg.config import Config, load_config, validate_config
 from ssg.content import load_posts
 from ssg.data import load_site_data
 from ssg.errors import SsgError
+from ssg.fingerprints import Digests, digest_of, input_digest, site_digest
 from ssg.links import LinkProblem
-from ssg.output import check_output_dir, write_site
-from ssg.render import Rendered, render_site
+from ssg.output import check_output_dir, update_folder, write_all
+from ssg.render import Job, copy_job, image_problems, make_link_table, plan_site
 from ssg.search import build_search
 from ssg.site import Site, resolve_site
+from ssg.templates import make_environment
 
 log = logging.getLogger(__name__)
 
@@ -32,38 +41,97 @@ class BuildReport:
     files: int
     warnings: int = 0
     problems: list[LinkProblem] = field(default_factory=list)
+    written: int = 0  # files made or replaced (all of them in a first build)
+    removed: int = 0  # files no longer produced
 
 
-def build(root: Path, out: Path | None = None, base_url: str | None = None,
-          drafts: bool = False, strict: bool = False) -> BuildReport:
-    """Build the site at `root` into `out` (default: root/public)."""
+def build(root: Path, out: Path | None = None, base_url: str | None = None, drafts: bool = False,
+          strict: bool = False, jobs: int | None = None, cache: Cache | None = None) -> BuildReport:
+    """Build the site at `root` into `out` (default: root/public), redoing only what changed since
+    the last build into `out`. A preview passes its own `cache` and keeps it between builds."""
     config = site_config(root, base_url)
-    out = out or config.output_dir
+    out = (out or config.output_dir).resolve()
     check_output_dir(config, out)
+    cache = cache or Cache(config.cache_dir)
+    inputs = input_digest(config, drafts, base_url)
+    known = cache.outputs(out) if out.is_dir() else {}
+    if known and cache.inputs(out) == inputs and all(os.path.exists(f"{out}/{path}") for path in known):
+        return replay(cache, out, strict)  # nothing the build reads changed, nothing was removed
     with _WarningCounter() as warnings:
-        site, rendered = make_site(config, drafts)
-        warn_about_links(rendered.problems)
+        site, bodies, planned = make_site(config, drafts, cache, jobs)
+        problems = bodies.problems(site.posts + site.pages) + image_problems(make_link_table(site), site.posts + site.pages)
+        warn_about_links(sorted(problems, key=lambda problem: (str(problem.source), problem.url)))
     if strict and warnings.count:
         raise SsgError(f"{warnings.count} warnings and --strict: nothing was written", root)
-    outputs = rendered.outputs + build_search(site, rendered.bodies)
-    write_site(outputs, out)
-    return BuildReport(output_dir=out, posts=len(site.posts), pages=len(site.pages),
-                       files=len(outputs), warnings=warnings.count, problems=rendered.problems)
+    with timed("search"):
+        planned += [copy_job(output) for output in build_search(site, bodies)]
+    with timed("write"):
+        written, removed = write_jobs(planned, out, cache, jobs)
+    report = BuildReport(output_dir=out, posts=len(site.posts), pages=len(site.pages), files=len(planned),
+                         warnings=warnings.count, problems=problems, written=written, removed=removed)
+    cache.store_report(out, inputs, report, warnings.messages)
+    return report
 
 
 def check(root: Path, drafts: bool = False) -> list[LinkProblem]:
     """Build in memory only, and return every internal link that does not resolve."""
-    _, rendered = make_site(site_config(root, None), drafts)
-    return rendered.problems
+    config = site_config(root, None)
+    site, bodies, _ = make_site(config, drafts, Cache(None), jobs=None)
+    problems = bodies.problems(site.posts + site.pages) + image_problems(make_link_table(site), site.posts + site.pages)
+    return sorted(problems, key=lambda problem: (str(problem.source), problem.url))
 
 
-def make_site(config: Config, drafts: bool) -> tuple[Site, Rendered]:
-    """Load, resolve and render: every output file, in memory, before the disk is touched."""
-    # First gather everything: read every file, then decide every URL and list.
-    documents = load_posts(config, include_drafts=drafts)
-    site = resolve_site(config, documents, load_site_data(config.content_dir))
-    # Then produce every file in memory.
-    return site, render_site(site)
+def make_site(config: Config, drafts: bool, cache: Cache, jobs: int | None) -> tuple[Site, Bodies, list[Job]]:
+    """Load, resolve, render the bodies and plan every output file with its fingerprint."""
+    # First gather everything: read every file (unchanged ones from the cache), decide every URL and list.
+    with timed("load"):
+        documents = load_posts(config, include_drafts=drafts, cache=cache)
+    with timed("resolve"):
+        site = resolve_site(config, documents, load_site_data(config.content_dir))
+    # Then render what pages are made of (unchanged bodies come from the cache) and plan the pages.
+    with timed("bodies"):
+        bodies = render_bodies(site.posts + site.pages, make_link_table(site), cache, keep_text=config.search, jobs=jobs)
+    with timed("plan"):
+        environment = make_environment(config)
+        planned = plan_site(site, bodies, environment, Digests(site_digest(config, drafts), environment, bodies))
+    return site, bodies, planned
+
+
+@contextmanager
+def timed(stage: str) -> Iterator[None]:
+    """How long a stage took, for `ssg -v build`."""
+    started = time.perf_counter()
+    yield
+    log.info("%s: %.3f s", stage, time.perf_counter() - started)
+
+
+def write_jobs(planned: list[Job], out: Path, cache: Cache, jobs: int | None) -> tuple[int, int]:
+    """Make the files whose fingerprint changed (all of them into a new folder the first time),
+    remove those no longer produced; (files written, files removed)."""
+    known = cache.outputs(out) if out.is_dir() else {}
+    mapper = lambda function, items: parallel.map_chunks(function, items, jobs)  # noqa: E731
+    fingerprints = {job.path: job.fingerprint for job in planned}
+    if not known:
+        write_all(planned, out, mapper)
+        cache.forget_folder(out)
+        cache.store_outputs(out, fingerprints, [])
+        return len(planned), 0
+    changed = [job for job in planned if known.get(job.path) != job.fingerprint or not os.path.exists(f"{out}/{job.path}")]
+    stale = [path for path in known if path not in fingerprints]
+    update_folder(changed, stale, out, mapper)
+    cache.store_outputs(out, {job.path: job.fingerprint for job in changed}, stale)
+    return len(changed), len(stale)
+
+
+def replay(cache: Cache, out: Path, strict: bool) -> BuildReport:
+    """The last build's report, and its warnings again, when nothing changed since."""
+    report, messages = cache.report(out)
+    for message in messages:
+        log.warning("%s", message)
+    if strict and report.warnings:
+        raise SsgError(f"{report.warnings} warnings and --strict: nothing was written", out)
+    report.written = report.removed = 0
+    return report
 
 
 def site_config(root: Path, base_url: str | None) -> Config:
@@ -86,14 +154,16 @@ def warn_about_links(problems: list[LinkProblem]) -> None:
 
 
 class _WarningCounter(logging.Handler):
-    """Counts the warnings logged during a build, for --strict and the summary."""
+    """Counts the warnings logged during a build, for --strict and the summary, and keeps them to say again."""
 
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
         self.count = 0
+        self.messages: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
         self.count += getattr(record, "represents", 1)
+        self.messages.append(record.getMessage())
 
     def __enter__(self) -> _WarningCounter:
         logging.getLogger("ssg").addHandler(self)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from dataclasses import dataclass, field
 from datetime import date as date_type, datetime, time, tzinfo
@@ -9,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ssg import frontmatter, urls
+from ssg.cache import Cache
 from ssg.config import Config
 from ssg.errors import SsgError
 
@@ -69,6 +71,7 @@ class Post:
     wordpress: dict[str, Any] = field(default_factory=dict)
     comments: list[Comment] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
+    digest: str = ""  # of the file's bytes: what every output made from this post depends on
 
 
 def find_content_files(content_dir: Path) -> list[Path]:
@@ -86,19 +89,38 @@ def find_content_files(content_dir: Path) -> list[Path]:
     return sorted(found)
 
 
-def load_posts(config: Config, include_drafts: bool = False) -> list[Post]:
-    """Read and validate every post and page of the site."""
+def load_posts(config: Config, include_drafts: bool = False, cache: Cache | None = None) -> list[Post]:
+    """Read and validate every post and page of the site; a file unchanged since the last build
+    (same size and modification time) is taken from the cache instead of being parsed again."""
     if not config.content_dir.is_dir():
         raise SsgError("content folder is missing: create it, or run `ssg import` to fill it",
                        config.content_dir)
-    posts = [load_post(path, config.tzinfo) for path in find_content_files(config.content_dir)]
+    cache = cache or Cache(None)
+    known = cache.posts()
+    posts, parsed = [], {}
+    found = find_content_files(config.content_dir)
+    for path in found:
+        try:
+            status = path.stat()
+        except OSError as error:
+            raise SsgError(f"cannot be read: {error.strerror}", path) from None
+        stamp = f"{status.st_mtime_ns} {status.st_size} {config.timezone}"
+        before = known.get(str(path))
+        if before and before[0] == stamp:
+            posts.append(before[1])
+        else:
+            posts.append(load_post(path, config.tzinfo))
+            parsed[str(path)] = (stamp, posts[-1])
+    present = {str(path) for path in found}
+    cache.store_posts(parsed, removed=[path for path in known if path not in present])
     return [post for post in posts if include_drafts or not post.draft]
 
 
 def load_post(path: Path, zone: tzinfo) -> Post:
     """Read one Markdown file; every error names the file and the line of the bad key."""
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         raise SsgError("is not UTF-8 text; save it as UTF-8", path) from None
     except OSError as error:
@@ -226,6 +248,7 @@ def load_post(path: Path, zone: tzinfo) -> Post:
         wordpress=wordpress,
         comments=comments(),
         extra={key: value for key, value in meta.items() if key not in known},
+        digest=hashlib.blake2b(data, digest_size=16).hexdigest(),
     )
 
 

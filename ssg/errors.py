@@ -14,6 +14,9 @@ class SsgError(Exception):
         self.path = Path(path) if path is not None else None
         self.line = line
 
+    def __reduce__(self):  # so that an error raised in a render worker arrives whole
+        return (SsgError, (self.message, self.path, self.line))
+
     def __str__(self) -> str:
         if self.path is None:
             return self.message

@@ -12,7 +12,6 @@ from xml.etree import ElementTree
 from ssg import urls
 from ssg.config import Config
 from ssg.content import Post
-from ssg.output import Output
 from ssg.taxonomy import PostTerms, Term
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -25,14 +24,10 @@ def feed_title(config: Config, term: Term) -> str:
     return config.title if term.kind == "home" else f"{config.title} » {term.name}"
 
 
-def render_feeds(config: Config, term: Term, posts: list[Post], terms_of: dict[str, PostTerms],
-                 full_html: Callable[[Post], str]) -> list[Output]:
-    """The RSS and Atom feeds of one list: its newest posts (feed_size of them)."""
-    newest = posts[:config.feed_size]
-    return [
-        Output(urls.output_path(urls.feed_url(term.url, "rss")), _rss(config, term, newest, terms_of, full_html)),
-        Output(urls.output_path(urls.feed_url(term.url, "atom")), _atom(config, term, newest, terms_of, full_html)),
-    ]
+def render_feed(config: Config, term: Term, posts: list[Post], terms_of: dict[str, PostTerms],
+                full_html: Callable[[Post], str], flavour: str) -> bytes:
+    """The RSS or Atom feed of one list, holding `posts` (its newest feed_size)."""
+    return (_rss if flavour == "rss" else _atom)(config, term, posts, terms_of, full_html)
 
 
 def _atom(config: Config, term: Term, posts: list[Post], terms_of: dict[str, PostTerms],

@@ -4,6 +4,7 @@ attribute it keeps); internal links that lead nowhere are reported."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,6 +51,16 @@ class LinkContext:
     page_url: str
     unresolved: list[str] = field(default_factory=list)
     resolved: dict[str, tuple[str, bool]] = field(default_factory=dict)  # what the output depended on
+
+
+def table_digest(table: LinkTable) -> str:
+    """Changes whenever any link could resolve differently."""
+    digest = hashlib.blake2b(digest_size=16)
+    for part in (table.base_path, sorted(table.outputs), sorted(table.redirects.items()),
+                 sorted((key, sorted(values.items())) for key, values in table.old_links.items()),
+                 sorted(table.hosts), table.own_host, table.original_url):
+        digest.update(repr(part).encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
 
 
 def rewrite_attribute(context: LinkContext, tag: str, attribute: str, value: str) -> str:
@@ -110,12 +121,12 @@ def find_target(table: LinkTable, path: str, query: str) -> tuple[str, str] | No
             if key in urls.OLD_LINK_PARAMETERS:
                 target = table.old_links.get(key, {}).get(value)
                 return (target, "") if target else None
-    if str(urls.output_path(checked)) in table.outputs:
+    if urls.output_file(checked) in table.outputs:
         return checked, query
     if path.rstrip("/") and path.lstrip("/") in table.outputs:
         return path, query  # a copied file: /wp-content/uploads/2020/01/x.jpg
     index_xml = f"{checked}{urls.FEED_FILE}"
-    if checked.endswith("/") and str(urls.output_path(index_xml)) in table.outputs:
+    if checked.endswith("/") and urls.output_file(index_xml) in table.outputs:
         return index_xml, query  # a feed folder: /feed/ -> /feed/index.xml
     if checked in table.redirects:
         return table.redirects[checked], query

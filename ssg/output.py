@@ -4,13 +4,28 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Protocol
 
 from ssg.config import Config
 from ssg.errors import SsgError
 
 _MARKER = ".nojekyll"  # every ssg build has it; a folder without it was not built by ssg
+
+
+class Made(Protocol):
+    """An output file to write (ssg.render.Job): its path, and its bytes or the file it copies."""
+
+    path: str
+    source: Path | None
+
+    def bytes(self) -> bytes: ...
+
+
+# Runs a function over a list, in parts, possibly in other processes (ssg.parallel.map_chunks).
+Mapper = Callable[[Callable[[Sequence], list], Sequence], list]
 
 
 @dataclass(slots=True)
@@ -40,21 +55,18 @@ def check_output_dir(config: Config, out: Path) -> None:
 
 def write_site(outputs: list[Output], out: Path) -> None:
     """Write every output into a temporary sibling of `out`, then swap it into place."""
+    write_all([_Known(str(output.path), output) for output in outputs], out, lambda function, items: function(items))
+
+
+def write_all(files: Sequence[Made], out: Path, mapper: Mapper) -> None:
+    """A whole new output folder: every file made into a temporary sibling of `out`, which then replaces it."""
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = out.parent / f".{out.name}.building-{os.getpid()}"
     retired = out.parent / f".{out.name}.old-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     try:
-        for output in outputs:
-            target = staging.joinpath(*output.path.parts)
-            if not target.resolve().is_relative_to(staging.resolve()):
-                raise SsgError(f"refusing to write outside the output folder: {output.path}", out)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if output.source is not None:
-                shutil.copyfile(output.source, target)
-            else:
-                target.write_bytes(output.content)
+        mapper(_writer(staging), files)
         if out.exists():
             out.rename(retired)
         staging.rename(out)
@@ -64,3 +76,72 @@ def write_site(outputs: list[Output], out: Path) -> None:
             retired.rename(out)
         raise
     shutil.rmtree(retired, ignore_errors=True)
+
+
+def update_folder(files: Sequence[Made], stale: Sequence[str], out: Path, mapper: Mapper) -> None:
+    """Bring an existing output folder up to date: every changed file is made first (into a
+    temporary sibling, so a failure leaves `out` as it was), then each replaces its old version
+    atomically, and files no longer produced are removed."""
+    out = out.resolve()
+    staging = out.parent / f".{out.name}.changes-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        mapper(_writer(staging), files)
+        remove_files(out, stale)
+        folders = set()
+        for made in files:
+            target = out / made.path
+            if target.parent not in folders:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                folders.add(target.parent)
+            if target.is_dir():  # a folder of old pages gave way to a file of the same name
+                shutil.rmtree(target)
+            os.replace(staging / made.path, target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def remove_files(out: Path, stale: Sequence[str]) -> None:
+    """Remove files from the output folder, and the folders they leave empty."""
+    emptied = set()
+    for path in stale:
+        target = out / path
+        target.unlink(missing_ok=True)
+        emptied.add(target.parent)
+    for folder in sorted(emptied, key=lambda folder: len(folder.parts), reverse=True):
+        while folder != out and folder.is_relative_to(out):
+            try:
+                folder.rmdir()  # only when empty
+            except OSError:
+                break
+            folder = folder.parent
+
+
+class _Known:
+    """An Output, as write_all takes it."""
+
+    def __init__(self, path: str, output: Output) -> None:
+        self.path, self.source, self._content = path, output.source, output.content
+
+    def bytes(self) -> bytes:
+        return self._content
+
+
+def _writer(folder: Path) -> Callable[[Sequence[Made]], list]:
+    """Writes files into `folder` (in whichever process runs it); returns nothing worth sending back."""
+    def write(files: Sequence[Made]) -> list:
+        made_folders: set[Path] = set()
+        for made in files:
+            relative = PurePosixPath(made.path)
+            if relative.is_absolute() or ".." in relative.parts or not relative.parts:
+                raise SsgError(f"refusing to write outside the output folder: {made.path}", folder)
+            target = folder.joinpath(*relative.parts)
+            if target.parent not in made_folders:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made_folders.add(target.parent)
+            if made.source is not None:
+                shutil.copyfile(made.source, target)
+            else:
+                target.write_bytes(made.bytes())
+        return [None] * len(files)
+    return write

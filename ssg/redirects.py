@@ -64,7 +64,8 @@ def resolve_redirects(documents: list[Post], taxonomies: Taxonomies) -> tuple[li
                                 "?p=, ?page_id=, ?cat=, ?tag=, ?author= and ?m= can)", owner, alias)
             elif path != post.url:
                 redirects.append(Redirect(url=path, target=post.url, owner=f"alias {alias} in {owner}"))
-        old_link = urls.path_from_link(str(post.wordpress.get("link") or ""))
+        link = str(post.wordpress.get("link") or "")
+        old_link = urls.path_from_link(link) if link else None  # a hand-written post has no old link
         if old_link and old_link != post.url and old_link not in post.aliases:
             redirects.append(Redirect(url=old_link, target=post.url, explicit=False,
                                       owner=f"the WordPress link of {owner}"))

@@ -1,26 +1,25 @@
-"""Render stage: Markdown bodies, comments and Jinja2 templates -> the bytes of every output file."""
+"""Render stage, second half: plan every output file with its fingerprint, and render one through Jinja2."""
 
 from __future__ import annotations
 
-import html
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 import jinja2
-import nh3
 
 from ssg import feeds, sitemap, urls
+from ssg.bodies import Bodies
 from ssg.content import Comment, Post
 from ssg.errors import SsgError
-from ssg.links import LinkContext, LinkProblem, LinkTable, resolve_link
-from ssg.markdown import make_markdown, render_markdown
+from ssg.fingerprints import Digests, content_fingerprint, digest_of, file_fingerprint
+from ssg.links import LinkProblem, LinkTable, resolve_link
 from ssg.output import Output
 from ssg.redirects import old_link_outputs
 from ssg.sanitize import sanitize_html
-from ssg.site import Site
+from ssg.site import Neighbours, Site
 from ssg.taxonomy import PostTerms
-from ssg.templates import make_environment
 
 
 @dataclass(slots=True)
@@ -33,64 +32,119 @@ class Thread:
 
 
 @dataclass(slots=True)
-class Rendered:
-    """Every output file of the site, the internal links that lead nowhere, and each body's HTML by URL."""
+class Job:
+    """One output file to make: where it goes, the fingerprint of all it is made from, and how to
+    make it: `make` renders it, or its bytes are already known (`content`), or it is a copy (`source`)."""
 
-    outputs: list[Output]
-    problems: list[LinkProblem]
-    bodies: dict[str, str] = field(default_factory=dict)  # the search index is made from them
+    path: str
+    fingerprint: str
+    make: Callable[[], bytes] | None = None
+    content: bytes | None = None
+    source: Path | None = None
+
+    def bytes(self) -> bytes:
+        if self.make is not None:
+            return self.make()
+        return self.content if self.content is not None else b""
 
 
-def render_site(site: Site) -> Rendered:
-    """Every generated file of the archive, in a stable order."""
-    config = site.config
-    environment = make_environment(config)
+def plan_site(site: Site, bodies: Bodies, environment: jinja2.Environment, digests: Digests) -> list[Job]:
+    """Every output file of the archive, in a stable order, each with its fingerprint; nothing is rendered yet."""
+    config, site_wide = site.config, digests.site_wide
+    terms_of = site.taxonomies.of_post
     table = make_link_table(site)
-    parser = make_markdown()
-    problems: list[LinkProblem] = []
+    jobs: list[Job] = []
 
-    def render_body(document: Post, text: str) -> str:
-        context = LinkContext(table, document.url)
-        body = render_markdown(parser, text, context)
-        problems.extend(LinkProblem(document.source, url) for url in context.unresolved)
-        return body
+    def page(url: str, templates: str | list[str], fingerprint: str, context: Callable[[], dict]) -> None:
+        jobs.append(Job(urls.output_file(url), digest_of(site_wide, digests.templates(templates), fingerprint),
+                        make=lambda: render_template(environment, templates, {"page_url": url, **context()})))
 
-    documents = site.posts + site.pages
-    bodies = {d.url: render_body(d, d.body) for d in documents}
-    outputs = []
-    for document in documents:
+    for document in site.posts + site.pages:
         if document.template:
             check_template(environment, document)
-        threads = thread_comments([(c, render_body(document, c.body)) for c in document.comments])
-        image_src = None
-        if document.image and urls.is_web_address(document.image.src):
-            image_src, unresolved = resolve_link(table, document.image.src, document.url)
-            if unresolved:
-                problems.append(LinkProblem(document.source, document.image.src))
-        outputs.append(render_page(environment, document.url, choose_template(document),
-                                   document_context(site, document, bodies[document.url], threads, image_src)))
-    excerpts = {post.url: excerpt(post, bodies[post.url]) for post in site.posts}
+        image_src = document_image(table, document)
+        neighbours = site.neighbours.get(document.url) or Neighbours()
+        page(document.url, choose_template(document), digest_of(
+            digests.post(document), digests.post_terms(terms_of.get(document.url)), image_src,
+            digests.post(neighbours.older), digests.post(neighbours.newer),
+            [digests.post(ancestor) for ancestor in site.page_ancestors.get(document.url, [])]),
+            lambda document=document, image_src=image_src: document_context(site, bodies, document, image_src))
+    excerpts = _Excerpts(bodies, site)
     for term in site.lists:
         for pager in term.pagers:
-            outputs.append(render_page(environment, pager.url, [f"{term.kind}.html", "list.html"], {
-                "term": term, "pager": pager, "excerpts": excerpts, "terms_of": site.taxonomies.of_post,
-            }))
+            page(pager.url, [f"{term.kind}.html", "list.html"], digest_of(
+                digests.summary(term), pager.number, pager.total, digests.listed(pager.items, terms_of)),
+                lambda term=term, pager=pager: {"term": term, "pager": pager, "excerpts": excerpts, "terms_of": terms_of})
     overview = {"taxonomies": site.taxonomies, "years": [t for t in site.taxonomies.dates if t.kind == "year"]}
+    everything = digest_of([digests.summary(term) for term in site.lists])
     for url, template in zip(site.overview_urls, ("archives.html", "categories.html", "tags.html")):
-        outputs.append(render_page(environment, url, template, overview))
+        page(url, template, everything, lambda: overview)
     for redirect in site.redirects:
-        outputs.append(render_page(environment, redirect.url, "redirect.html", {"target": redirect.target}))
-    outputs += render_all_feeds(site, bodies)
-    outputs += sitemap.render_sitemap(site.sitemap, config.base_url)
-    outputs.append(sitemap.render_robots(config.base_url))
-    outputs += old_link_outputs(site.old_links, config.base_path)
-    outputs.append(render_page(environment, urls.NOT_FOUND_URL, "404.html", {}))
-    outputs.append(Output(PurePosixPath(".nojekyll"), b""))
+        page(redirect.url, "redirect.html", redirect.target, lambda target=redirect.target: {"target": target})
+    for term in site.lists:
+        if term.has_feed:
+            posts = (site.posts if term.kind == "home" else term.posts)[:config.feed_size]  # feeds ignore stickiness
+            fingerprint = digest_of(site_wide, "feed", digests.identity(term), digests.listed(posts, terms_of))
+            for flavour in ("rss", "atom"):
+                jobs.append(Job(urls.output_file(urls.feed_url(term.url, flavour)), fingerprint,
+                                make=lambda term=term, posts=posts, flavour=flavour: feeds.render_feed(
+                                    config, term, posts, terms_of, _FeedBodies(bodies, config.base_url), flavour)))
+    entries = digest_of(site_wide, [(entry.url, entry.modified) for entry in site.sitemap])
+    for number, path in enumerate(sitemap.sitemap_paths(len(site.sitemap))):
+        jobs.append(Job(str(path), entries, make=lambda number=number: sitemap.render_sitemap_file(
+            site.sitemap, config.base_url, number)))
+    small = [sitemap.render_robots(config.base_url), *old_link_outputs(site.old_links, config.base_path),
+             Output(PurePosixPath(".nojekyll"), b"")]
     if config.domain:
-        outputs.append(Output(PurePosixPath("CNAME"), f"{config.domain}\n".encode("ascii")))
-    outputs += site.files
-    unique = {(str(problem.source), problem.url): problem for problem in problems}  # once per file and link
-    return Rendered(outputs=outputs, problems=[unique[key] for key in sorted(unique)], bodies=bodies)
+        small.append(Output(PurePosixPath("CNAME"), f"{config.domain}\n".encode("ascii")))
+    jobs += [Job(str(output.path), content_fingerprint(output.content), content=output.content) for output in small]
+    page(urls.NOT_FOUND_URL, "404.html", "", dict)
+    jobs += [copy_job(output) for output in site.files]
+    return jobs
+
+
+def copy_job(output: Output) -> Job:
+    """A file published as it is (or, for media that needed cleaning, as its cleaned bytes)."""
+    if output.source is not None:
+        return Job(str(output.path), file_fingerprint(output.source), source=output.source)
+    return Job(str(output.path), content_fingerprint(output.content), content=output.content)
+
+
+class _Excerpts:
+    """excerpts[url] for list templates, made when a template asks."""
+
+    def __init__(self, bodies: Bodies, site: Site) -> None:
+        self.bodies = bodies
+        self.posts = {post.url: post for post in site.posts}
+
+    def __getitem__(self, url: str) -> str:
+        return self.bodies.excerpt(self.posts[url])
+
+
+class _FeedBodies:
+    """A post's full body for feeds: read from the cache, with addresses made absolute."""
+
+    def __init__(self, bodies: Bodies, base_url: str) -> None:
+        self.bodies = bodies
+        self.base_url = base_url
+
+    def __call__(self, post: Post) -> str:
+        body, _ = self.bodies.html(post.url)
+        return sanitize_html(body, base_url=urls.absolute_url(self.base_url, post.url))
+
+
+def document_image(table: LinkTable, document: Post) -> str | None:
+    """The featured image's address as the page writes it (None for one that is not a web address)."""
+    if document.image and urls.is_web_address(document.image.src):
+        return resolve_link(table, document.image.src, document.url)[0]
+    return None
+
+
+def image_problems(table: LinkTable, documents: list[Post]) -> list[LinkProblem]:
+    """Featured images that point into the archive and lead nowhere."""
+    return [LinkProblem(document.source, document.image.src) for document in documents
+            if document.image and urls.is_web_address(document.image.src)
+            and resolve_link(table, document.image.src, document.url)[1]]
 
 
 def make_link_table(site: Site) -> LinkTable:
@@ -109,10 +163,11 @@ def make_link_table(site: Site) -> LinkTable:
     )
 
 
-def document_context(site: Site, document: Post, body: str, threads: list[Thread], image_src: str | None) -> dict:
+def document_context(site: Site, bodies: Bodies, document: Post, image_src: str | None) -> dict:
     """What a post or page template sees."""
     neighbours = site.neighbours.get(document.url)
     terms = site.taxonomies.of_post.get(document.url, PostTerms())
+    body, comments = bodies.html(document.url)
     return {
         "post": document,
         "content": body,
@@ -120,7 +175,7 @@ def document_context(site: Site, document: Post, body: str, threads: list[Thread
         "older": neighbours.older if neighbours else None,
         "newer": neighbours.newer if neighbours else None,
         "ancestors": site.page_ancestors.get(document.url, []),
-        "threads": threads,
+        "threads": thread_comments(list(zip(document.comments, comments))),
         "image_src": image_src,
         "json_ld": article_json_ld(site, document, terms, image_src),
     }
@@ -158,32 +213,6 @@ def thread_comments(comments: list[tuple[Comment, str]]) -> list[Thread]:
         (parent.replies if parent else threads).append(thread)
         by_id[str(comment.id)] = thread
     return threads
-
-
-def render_all_feeds(site: Site, bodies: dict[str, str]) -> list[Output]:
-    """The site's feeds and every category, tag and author feed."""
-    absolute_bodies: dict[str, str] = {}
-
-    def full_html(post: Post) -> str:
-        if post.url not in absolute_bodies:  # a post is in several feeds; absolutize it once
-            absolute_bodies[post.url] = sanitize_html(
-                bodies[post.url], base_url=urls.absolute_url(site.config.base_url, post.url))
-        return absolute_bodies[post.url]
-
-    outputs = []
-    for term in site.lists:
-        if term.has_feed:
-            posts = site.posts if term.kind == "home" else term.posts  # feeds ignore stickiness
-            outputs += feeds.render_feeds(site.config, term, posts, site.taxonomies.of_post, full_html)
-    return outputs
-
-
-def excerpt(post: Post, body_html: str, words: int = 55) -> str:
-    """The post's summary, or its first words as WordPress would show them (55 by default)."""
-    if post.summary:
-        return post.summary
-    text = html.unescape(nh3.clean(body_html, tags=set())).split()
-    return " ".join(text[:words]) + (" …" if len(text) > words else "")
 
 
 def choose_template(post: Post) -> list[str]:

@@ -12,7 +12,6 @@ import asyncio
 import base64
 import gzip
 import hashlib
-import html
 import json
 import logging
 import os
@@ -26,9 +25,9 @@ from datetime import timezone
 from importlib import metadata
 from pathlib import Path, PurePosixPath
 
-import nh3
 
 from ssg import urls
+from ssg.bodies import Bodies
 from ssg.config import Config
 from ssg.content import Image, Post
 from ssg.errors import SsgError
@@ -90,12 +89,15 @@ class FilterChoice:
     count: int
 
 
-def build_search(site: Site, bodies: dict[str, str]) -> list[Output]:
-    """The search page and its index, or nothing when ssg.toml says `search = false`."""
+def build_search(site: Site, bodies: Bodies) -> list[Output]:
+    """The search page and its index, or nothing when ssg.toml says `search = false`.
+
+    Records are made from the text the body stage keeps (cached with each body), not from pages."""
     if not site.config.search:
         return []
     check_search_urls(site.posts + site.pages)
-    records = [make_record(document, bodies[document.url], site.taxonomies.of_post.get(document.url, PostTerms()))
+    records = [make_record(document, bodies.by_url[document.url].text,
+                           site.taxonomies.of_post.get(document.url, PostTerms()))
                for document in site.posts + site.pages]
     return search_outputs(site.config, records, filter_labels(site.taxonomies))
 
@@ -120,13 +122,13 @@ def check_search_urls(documents: list[Post]) -> None:
                            document.source)
 
 
-def make_record(post: Post, body_html: str, terms: PostTerms) -> SearchRecord:
-    """A post as plain text and metadata; nothing in it is trusted as markup."""
+def make_record(post: Post, text: str, terms: PostTerms) -> SearchRecord:
+    """A post as plain text (its body's words, from ssg.bodies) and metadata; nothing in it is trusted as markup."""
     image, image_alt = local_image(post.image)
     return SearchRecord(
         url=urls.href("/", post.url),
         title=post.title,
-        text=" ".join(html.unescape(nh3.clean(body_html, tags=set())).split()),
+        text=text,
         date=format_date(post.date),
         sort_date=post.date.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ") if post.date else "",
         year=f"{post.date:%Y}" if post.date else "",
@@ -385,9 +387,9 @@ class _PagefindService(PagefindService):  # type: ignore[misc, valid-type]
 
 
 def folder_outputs(folder: Path, url: str) -> list[Output]:
-    """The files of a cached folder, placed at a site folder's URL."""
+    """The files of a cached folder, placed at a site folder's URL (copied when they change)."""
     target = urls.output_path(url).parent
-    return [Output(target / PurePosixPath(path.relative_to(folder).as_posix()), path.read_bytes())
+    return [Output(target / PurePosixPath(path.relative_to(folder).as_posix()), source=path)
             for path in sorted(folder.rglob("*")) if path.is_file()]
 
 

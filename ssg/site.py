@@ -166,7 +166,7 @@ def claim_routes(site: Site) -> tuple[dict[str, str], list[Redirect]]:
     sources: dict[str, Path | None] = {}
 
     def claim(url_or_path: str | PurePosixPath, owner: str, source: Path | None = None) -> None:
-        output = str(url_or_path if isinstance(url_or_path, PurePosixPath) else urls.output_path(url_or_path))
+        output = str(url_or_path) if isinstance(url_or_path, PurePosixPath) else urls.output_file(url_or_path)
         if output in owners:
             first = owners[output]
             if source is not None:
@@ -202,7 +202,7 @@ def claim_routes(site: Site) -> tuple[dict[str, str], list[Redirect]]:
         claim(copied.path, str(copied.source), copied.source)
     kept = []
     for redirect in site.redirects:  # an old address gives way to whatever lives there now
-        output = str(urls.output_path(redirect.url))
+        output = urls.output_file(redirect.url)
         if output in owners:
             (log.warning if redirect.explicit else log.debug)(
                 "%s is not redirected: %s is there now", redirect.owner, owners[output])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from pathlib import PurePosixPath
 from xml.etree import ElementTree
 
 from ssg import urls
@@ -38,24 +39,34 @@ def part_count(entry_count: int, limit: int = SITEMAP_LIMIT) -> int:
     return 0 if entry_count <= limit else -(-entry_count // limit)
 
 
+def sitemap_paths(entry_count: int, limit: int = SITEMAP_LIMIT) -> list[PurePosixPath]:
+    """sitemap.xml, then its parts when there are any."""
+    return [urls.output_path(urls.SITEMAP_URL)] + [urls.output_path(urls.sitemap_part_url(number))
+                                                    for number in range(1, part_count(entry_count, limit) + 1)]
+
+
 def render_sitemap(entries: list[Entry], base_url: str, limit: int = SITEMAP_LIMIT) -> list[Output]:
     """sitemap.xml, or sitemap.xml as an index of sitemap-N.xml parts."""
+    return [Output(path, render_sitemap_file(entries, base_url, number, limit))
+            for number, path in enumerate(sitemap_paths(len(entries), limit))]
+
+
+def render_sitemap_file(entries: list[Entry], base_url: str, number: int, limit: int = SITEMAP_LIMIT) -> bytes:
+    """File `number` of sitemap_paths(): sitemap.xml (0: the whole sitemap, or the index of its parts), or a part."""
     parts = part_count(len(entries), limit)
+    if number:
+        return _urlset(entries[(number - 1) * limit: number * limit], base_url)
     if not parts:
-        return [Output(urls.output_path(urls.SITEMAP_URL), _urlset(entries, base_url))]
-    outputs = []
+        return _urlset(entries, base_url)
     index = ElementTree.Element("sitemapindex", xmlns=_NAMESPACE)
-    for number in range(1, parts + 1):
-        chunk = entries[(number - 1) * limit: number * limit]
-        url = urls.sitemap_part_url(number)
-        outputs.append(Output(urls.output_path(url), _urlset(chunk, base_url)))
+    for part in range(1, parts + 1):
+        chunk = entries[(part - 1) * limit: part * limit]
         item = ElementTree.SubElement(index, "sitemap")
-        ElementTree.SubElement(item, "loc").text = urls.absolute_url(base_url, url)
+        ElementTree.SubElement(item, "loc").text = urls.absolute_url(base_url, urls.sitemap_part_url(part))
         newest = max((e.modified for e in chunk if e.modified), default=None)
         if newest:
             ElementTree.SubElement(item, "lastmod").text = _w3c(newest)
-    outputs.insert(0, Output(urls.output_path(urls.SITEMAP_URL), _serialise(index)))
-    return outputs
+    return _serialise(index)
 
 
 def render_robots(base_url: str) -> Output:

@@ -50,10 +50,15 @@ def search_shard_url(number: int) -> str:
 
 def output_path(url: str) -> PurePosixPath:
     """The file (relative to the output folder) that serves a checked site path."""
+    return PurePosixPath(output_file(url))
+
+
+def output_file(url: str) -> str:
+    """output_path as a string, for the places that need tens of thousands of them."""
     segments = [segment for segment in url.split("/") if segment]
-    if segments and _is_file_name(segments[-1]):
-        return PurePosixPath(*segments)
-    return PurePosixPath(*segments, "index.html")
+    if not (segments and _is_file_name(segments[-1])):
+        segments.append("index.html")
+    return "/".join(segments)
 
 
 def href(base_path: str, url: str) -> str:

@@ -12,7 +12,7 @@ import pytest
 from ssg.build import build
 from ssg.config import Config
 from ssg.content import Post
-from ssg.feeds import render_feeds
+from ssg.feeds import render_feed
 from ssg.sitemap import Entry, render_sitemap
 from ssg.taxonomy import Term
 
@@ -65,10 +65,9 @@ def test_titles_and_content_are_escaped_and_stray_control_characters_dropped():
     config = Config(root=Path("."), title="A & B <site>", base_url="https://example.org/", feed_size=5)
     post = Post(source=Path("x.md"), title='</title><script>x</script> \x0b"q"', body="", url="/x/",
                 date=datetime(2024, 1, 2, tzinfo=timezone.utc), summary="a < b")
-    outputs = render_feeds(config, Term(kind="home", name="", url="/"), [post], {},
-                           lambda p: "<p>Hi &amp; <b>bye</b>\x0c</p>")
-    for output in outputs:
-        feed = feedparser.parse(output.content)
+    for flavour in ("rss", "atom"):
+        feed = feedparser.parse(render_feed(config, Term(kind="home", name="", url="/"), [post], {},
+                                            lambda p: "<p>Hi &amp; <b>bye</b>\x0c</p>", flavour))
         assert not feed.bozo
         assert feed.feed.title == "A & B <site>"
         assert feed.entries[0].title == '</title><script>x</script> "q"'

@@ -12,6 +12,7 @@ import html5lib
 import pytest
 
 from ssg import search
+from ssg.bodies import plain_text
 from ssg.build import build
 from ssg.config import Config
 from ssg.content import Image, Post
@@ -53,7 +54,7 @@ def test_a_record_is_the_body_as_text_with_its_metadata():
     record = search.make_record(
         post(url="/2021/05/café/", date=datetime(2021, 5, 4, 10, tzinfo=timezone(timedelta(hours=1))),
              image=Image(src="/wp-content/uploads/a b.jpg", alt="Cliffs")),
-        "<h2>Fog &amp; light</h2>\n<p>The <em>beam</em> turns.</p>\n",
+        plain_text("<h2>Fog &amp; light</h2>\n<p>The <em>beam</em> turns.</p>\n"),
         terms(["Travel/Coast/Cliffs", "Travel"], ["Walks", "Walks"], "Ada Lovelace"))
     assert record.text == "Fog & light The beam turns."
     assert record.url == "/2021/05/caf%C3%A9/"
@@ -71,7 +72,7 @@ def test_only_images_the_archive_serves_are_shown_in_results(image):
 
 
 def test_pagefind_gets_filters_for_category_tag_author_and_year_and_a_date_to_sort_by():
-    record = search.make_record(post(url="/p/", date=datetime(2023, 3, 20, tzinfo=timezone.utc)), "<p>Text</p>",
+    record = search.make_record(post(url="/p/", date=datetime(2023, 3, 20, tzinfo=timezone.utc)), "Text",
                                 terms(["News"], ["x"], "Ada"))
     arguments = search.pagefind_record(record, "en")
     assert arguments["filters"] == {"category": ["news"], "tag": ["x"], "author": ["ada"], "year": ["2023"]}
