@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from time import time as seconds_now
 from dataclasses import dataclass, field
 from datetime import date as date_type, datetime, time, tzinfo
 from pathlib import Path
@@ -17,6 +18,7 @@ from ssg.errors import SsgError
 log = logging.getLogger(__name__)
 
 
+RACY_SECONDS = 2
 MEDIA_DIR = "media"  # content/media/** is copied to the output root as is; it holds no posts
 
 
@@ -110,10 +112,17 @@ def load_posts(config: Config, include_drafts: bool = False, cache: Cache | None
             posts.append(before[1])
         else:
             posts.append(load_post(path, config.tzinfo))
-            parsed[str(path)] = (stamp, posts[-1])
+            if not is_racy(status.st_mtime):
+                parsed[str(path)] = (stamp, posts[-1])
     present = {str(path) for path in found}
     cache.store_posts(parsed, removed=[path for path in known if path not in present])
     return [post for post in posts if include_drafts or not post.draft]
+
+
+def is_racy(mtime: float) -> bool:
+    """Whether a file changed so recently that another change within the file system's clock tick
+    (a few milliseconds) could leave the same size and time: such a file is read again next time."""
+    return seconds_now() - mtime < RACY_SECONDS
 
 
 def load_post(path: Path, zone: tzinfo) -> Post:
