@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
 
-from ssg import parallel
+from ssg import parallel, urls
 from ssg.bodies import Bodies, render_bodies
 from ssg.cache import Cache
 from ssg.config import Config, load_config, validate_config
@@ -43,32 +43,40 @@ class BuildReport:
     problems: list[LinkProblem] = field(default_factory=list)
     written: int = 0  # files made or replaced (all of them in a first build)
     removed: int = 0  # files no longer produced
+    search_pending: bool = False  # the search index was left as it was (defer_search)
 
 
 def build(root: Path, out: Path | None = None, base_url: str | None = None, drafts: bool = False,
-          strict: bool = False, jobs: int | None = None, cache: Cache | None = None) -> BuildReport:
+          strict: bool = False, jobs: int | None = None, cache: Cache | None = None,
+          changed: frozenset[Path] | None = None, defer_search: bool = False) -> BuildReport:
     """Build the site at `root` into `out` (default: root/public), redoing only what changed since
-    the last build into `out`. A preview passes its own `cache` and keeps it between builds."""
+    the last build into `out`.
+
+    A preview keeps its `cache` from one build to the next and passes the files its watcher saw
+    change (`changed`), and may leave the search index as it is for a build that follows soon
+    (`defer_search`): the page a writer is looking at is ready a few seconds sooner."""
     config = site_config(root, base_url)
     out = (out or config.output_dir).resolve()
     check_output_dir(config, out)
     cache = cache or Cache(config.cache_dir)
-    inputs = input_digest(config, drafts, base_url)
     known = cache.outputs(out) if out.is_dir() else {}
-    if known and cache.inputs(out) == inputs and all(os.path.exists(f"{out}/{path}") for path in known):
+    inputs = input_digest(config, drafts, base_url) if changed is None else ""
+    if inputs and known and cache.inputs(out) == inputs and all(os.path.exists(f"{out}/{path}") for path in known):
         return replay(cache, out, strict)  # nothing the build reads changed, nothing was removed
     with _WarningCounter() as warnings:
-        site, bodies, planned = make_site(config, drafts, cache, jobs)
+        site, bodies, planned = make_site(config, drafts, cache, jobs, changed)
         problems = bodies.problems(site.posts + site.pages) + image_problems(make_link_table(site), site.posts + site.pages)
         warn_about_links(sorted(problems, key=lambda problem: (str(problem.source), problem.url)))
     if strict and warnings.count:
         raise SsgError(f"{warnings.count} warnings and --strict: nothing was written", root)
+    search_pending = defer_search and config.search and bool(known)
     with timed("search"):
-        planned += [copy_job(output) for output in build_search(site, bodies)]
+        planned += kept_search(known) if search_pending else [copy_job(output) for output in build_search(site, bodies)]
     with timed("write"):
         written, removed = write_jobs(planned, out, cache, jobs)
     report = BuildReport(output_dir=out, posts=len(site.posts), pages=len(site.pages), files=len(planned),
-                         warnings=warnings.count, problems=problems, written=written, removed=removed)
+                         warnings=warnings.count, problems=problems, written=written, removed=removed,
+                         search_pending=search_pending)
     cache.store_report(out, inputs, report, warnings.messages)
     return report
 
@@ -81,11 +89,12 @@ def check(root: Path, drafts: bool = False) -> list[LinkProblem]:
     return sorted(problems, key=lambda problem: (str(problem.source), problem.url))
 
 
-def make_site(config: Config, drafts: bool, cache: Cache, jobs: int | None) -> tuple[Site, Bodies, list[Job]]:
+def make_site(config: Config, drafts: bool, cache: Cache, jobs: int | None,
+              changed: frozenset[Path] | None = None) -> tuple[Site, Bodies, list[Job]]:
     """Load, resolve, render the bodies and plan every output file with its fingerprint."""
     # First gather everything: read every file (unchanged ones from the cache), decide every URL and list.
     with timed("load"):
-        documents = load_posts(config, include_drafts=drafts, cache=cache)
+        documents = load_posts(config, include_drafts=drafts, cache=cache, changed=changed)
     with timed("resolve"):
         site = resolve_site(config, documents, load_site_data(config.content_dir))
     # Then render what pages are made of (unchanged bodies come from the cache) and plan the pages.
@@ -121,6 +130,12 @@ def write_jobs(planned: list[Job], out: Path, cache: Cache, jobs: int | None) ->
     update_folder(changed, stale, out, mapper)
     cache.store_outputs(out, {job.path: job.fingerprint for job in changed}, stale)
     return len(changed), len(stale)
+
+
+def kept_search(known: dict[str, str]) -> list[Job]:
+    """The search page and index files as the output folder has them: left alone."""
+    search_folders = (urls.output_file(urls.SEARCH_PAGE), urls.SEARCH_INDEX.strip("/") + "/")
+    return [Job(path, fingerprint) for path, fingerprint in known.items() if path.startswith(search_folders)]
 
 
 def replay(cache: Cache, out: Path, strict: bool) -> BuildReport:

@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 
 CACHE_NAME = "build.sqlite"
 FORMAT = "1"  # bump when what is stored, or how a body is made, changes
+RACY = "racy"  # the stamp of a file saved too recently for its size and time to tell a later change
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -73,15 +74,17 @@ class Cache:
         return self._posts
 
     def store_posts(self, parsed: dict[str, tuple[str, object]], removed: Iterable[str]) -> None:
+        """Posts just parsed; one whose stamp is RACY is kept in memory only, and parsed again by the next walk."""
         posts = self.posts()
         removed = [path for path in removed if posts.pop(path, None)]
         posts.update(parsed)
         if self.path and (parsed or removed):
             with self.db:
-                self.db.executemany("DELETE FROM posts WHERE path = ?", [(path,) for path in removed])
+                self.db.executemany("DELETE FROM posts WHERE path = ?", [(path,) for path in removed + [
+                    path for path, (stamp, _) in parsed.items() if stamp == RACY]])
                 self.db.executemany("INSERT OR REPLACE INTO posts VALUES (?, ?, ?)", [
                     (path, stamp, pickle.dumps(post, protocol=pickle.HIGHEST_PROTOCOL))
-                    for path, (stamp, post) in parsed.items()])
+                    for path, (stamp, post) in parsed.items() if stamp != RACY])
 
     # --- rendered bodies, by a hash of their Markdown, page and engine; valid while their links resolve alike
     def bodies(self) -> dict[str, tuple[str, dict, str]]:
@@ -167,6 +170,17 @@ class Cache:
                 self.db.execute("DELETE FROM outputs WHERE folder = ?", (str(folder),))
                 self.db.execute("DELETE FROM inputs WHERE folder = ?", (str(folder),))
 
+    def forget_folders_under(self, parent: Path) -> None:
+        """Every output folder under `parent` is gone (a preview's, when it stops)."""
+        if self.path:
+            pattern = f"{parent}{os.sep}%"
+            with self.db:
+                self.db.execute("DELETE FROM outputs WHERE folder LIKE ?", (pattern,))
+                self.db.execute("DELETE FROM inputs WHERE folder LIKE ?", (pattern,))
+        for key in [key for key in self._outputs if key.startswith(f"{parent}{os.sep}")]:
+            del self._outputs[key]
+            self._inputs.pop(key, None)
+
     def copy_folder(self, source: Path, target: Path) -> None:
         """`target` now holds a copy of what `source` holds."""
         self.forget_folder(target)
@@ -199,7 +213,7 @@ def _open(path: Path | None) -> sqlite3.Connection:
     stamp = f"{__version__} {FORMAT}"
     for _ in range(2):
         try:
-            connection = sqlite3.connect(path, timeout=30)
+            connection = sqlite3.connect(path, timeout=30, check_same_thread=False)  # one build at a time
             connection.execute("PRAGMA journal_mode = WAL")
             connection.execute("PRAGMA synchronous = NORMAL")
             connection.executescript(_SCHEMA)

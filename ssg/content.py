@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 from time import time as seconds_now
 from dataclasses import dataclass, field
 from datetime import date as date_type, datetime, time, tzinfo
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
 from ssg import frontmatter, urls
-from ssg.cache import Cache
+from ssg.cache import RACY, Cache
 from ssg.config import Config
 from ssg.errors import SsgError
 
@@ -79,44 +81,70 @@ class Post:
 def find_content_files(content_dir: Path) -> list[Path]:
     """Every Markdown file under content/, skipping media/, folders that start with '_' or '.', and
     editors' lock and backup files (.#post.md, #post.md#, post.md~)."""
-    found = []
-    for path in content_dir.rglob("*.md"):
-        relative = path.relative_to(content_dir).parts
-        if any(part.startswith(("_", ".")) for part in relative[:-1]) or relative[0] == MEDIA_DIR:
-            continue
-        if path.name.startswith((".", "#")):
-            continue
-        if path.is_file():
-            found.append(path)
-    return sorted(found)
+    return sorted(path for path in content_dir.rglob("*.md") if is_content_file(content_dir, path) and path.is_file())
 
 
-def load_posts(config: Config, include_drafts: bool = False, cache: Cache | None = None) -> list[Post]:
+def is_content_file(content_dir: Path, path: Path) -> bool:
+    """Whether a .md file under content/ is a post or page (and not media, data or an editor's file)."""
+    relative = path.relative_to(content_dir).parts
+    if any(part.startswith(("_", ".")) for part in relative[:-1]) or relative[0] == MEDIA_DIR:
+        return False
+    return not path.name.startswith((".", "#"))
+
+
+def load_posts(config: Config, include_drafts: bool = False, cache: Cache | None = None,
+               changed: Collection[Path] | None = None) -> list[Post]:
     """Read and validate every post and page of the site; a file unchanged since the last build
-    (same size and modification time) is taken from the cache instead of being parsed again."""
+    (same size and modification time) is taken from the cache instead of being parsed again.
+
+    `changed` (from a preview's watcher) names every file that changed since the cache was last
+    used: the others are taken from the cache without looking at the disk at all."""
     if not config.content_dir.is_dir():
         raise SsgError("content folder is missing: create it, or run `ssg import` to fill it",
                        config.content_dir)
     cache = cache or Cache(None)
     known = cache.posts()
+    recheck = _changed_posts(config.content_dir, changed, known) if changed is not None else None
+    if recheck is None:
+        found = find_content_files(config.content_dir)
+    else:
+        found = sorted({Path(path) for path in known} - recheck | {path for path in recheck if path.is_file()})
     posts, parsed = [], {}
-    found = find_content_files(config.content_dir)
     for path in found:
+        before = known.get(str(path))
+        if recheck is not None and path not in recheck and before:
+            posts.append(before[1])
+            continue
         try:
             status = path.stat()
         except OSError as error:
             raise SsgError(f"cannot be read: {error.strerror}", path) from None
         stamp = f"{status.st_mtime_ns} {status.st_size} {config.timezone}"
-        before = known.get(str(path))
         if before and before[0] == stamp:
             posts.append(before[1])
         else:
             posts.append(load_post(path, config.tzinfo))
-            if not is_racy(status.st_mtime):
-                parsed[str(path)] = (stamp, posts[-1])
+            parsed[str(path)] = (RACY if is_racy(status.st_mtime) else stamp, posts[-1])
     present = {str(path) for path in found}
     cache.store_posts(parsed, removed=[path for path in known if path not in present])
     return [post for post in posts if include_drafts or not post.draft]
+
+
+def _changed_posts(content_dir: Path, changed: Collection[Path], known: dict) -> set[Path] | None:
+    """The Markdown files among `changed` to read again, or None when the whole folder must be walked
+    (a folder changed, or the cache knows nothing yet)."""
+    prefix = f"{content_dir}{os.sep}"
+    if not known or not all(path.startswith(prefix) for path in known):  # nothing known yet, or the site moved
+        return None
+    recheck = set()
+    for path in changed:
+        if not path.is_relative_to(content_dir):
+            continue
+        if path.suffix != ".md" or path.is_dir():
+            return None
+        if is_content_file(content_dir, path):
+            recheck.add(path)
+    return recheck
 
 
 def is_racy(mtime: float) -> bool:

@@ -63,7 +63,11 @@ def _stamp_tree(folder: str, stamps: list[tuple[str, int, int]]) -> None:
         if entry.is_dir(follow_symlinks=True):
             _stamp_tree(entry.path, stamps)
         else:
-            status = entry.stat()
+            try:
+                status = entry.stat()
+            except OSError:  # a dangling link (an editor's lock), or a file removed meanwhile
+                stamps.append((entry.path, 0, -1))
+                continue
             stamps.append((entry.path, status.st_mtime_ns, status.st_size))
 
 

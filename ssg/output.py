@@ -117,6 +117,25 @@ def remove_files(out: Path, stale: Sequence[str]) -> None:
             folder = folder.parent
 
 
+def copy_tree(source: Path, target: Path) -> None:
+    """A copy of a whole output folder, made of hard links where the file system allows: every later
+    write replaces a file (a new one, never the shared one), so the two folders stay independent."""
+    staging = target.parent / f".{target.name}.copying-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        shutil.copytree(source, staging, copy_function=_link_or_copy)
+        staging.rename(target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
 class _Known:
     """An Output, as write_all takes it."""
 

@@ -1,5 +1,5 @@
 """What the preview serves across rebuilds, tested without a socket: the last good build stays
-served through a failed one, a build in progress is never visible, and old builds are cleaned up."""
+served through a failed one, a build in progress is never visible, and the folder served is never written."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import threading
 from pathlib import Path
 
 from ssg.errors import SsgError
-from ssg.serve.preview import PRUNE_THREAD, BuiltSite, Preview, make_site_builder, rebuild, run_rebuilds
+from ssg.serve.preview import SEARCH_INDEX_CHANGE, BuiltSite, Preview, make_site_builder, rebuild, run_rebuilds
 from ssg.serve.server import resolve_path
 
 from conftest import write_post
@@ -76,17 +76,39 @@ def test_a_request_during_a_rebuild_sees_the_last_complete_build(new_site, tmp_p
     assert "New text." in served_text(preview)
 
 
-def test_each_build_gets_a_new_folder_and_only_the_served_one_and_its_predecessor_are_kept(new_site, tmp_path):
-    write_post(new_site, "posts/hello.md", GOOD.format(text="Text."))
+def test_builds_alternate_between_two_folders_and_never_write_the_one_being_served(new_site, tmp_path):
+    post = write_post(new_site, "posts/hello.md", GOOD.format(text="First text."))
     work = tmp_path / "work"
     builder = make_site_builder(new_site, work)
-    folders = [builder(frozenset()).folder for _ in range(4)]
-    assert len(set(folders)) == 4
-    for thread in threading.enumerate():
-        if thread.name == PRUNE_THREAD:  # old builds are removed in the background
-            thread.join(60)
-    assert sorted(path.name for path in work.iterdir()) == [folders[2].name, folders[3].name]
+    page = Path("2024/01/hello/index.html")
+    first = builder(frozenset()).folder
+    post.write_text(GOOD.format(text="Second text."))
+    second = builder(frozenset({post})).folder
+    assert second != first
+    assert "First text." in (first / page).read_text() and "Second text." in (second / page).read_text()
+    post.write_text(GOOD.format(text="Third text."))
+    assert builder(frozenset({post})).folder == first
+    assert "Third text." in (first / page).read_text() and "Second text." in (second / page).read_text()
+    assert sorted(work.iterdir()) == sorted([first, second])
     assert not (new_site / "public").exists()  # the preview never writes what gets published
+
+
+def test_a_rebuild_leaves_the_search_index_for_a_second_one_that_open_pages_do_not_reload_for(new_site, tmp_path):
+    post = write_post(new_site, "posts/hello.md", GOOD.format(text="Lighthouse."))
+    asked = []
+    builder = make_site_builder(new_site, tmp_path / "work", request_rebuild=asked.append)
+    preview = Preview("/")
+    rebuild(preview, builder, frozenset(), new_site)
+    assert asked == []  # the first build makes the whole site, index included
+    index = sorted(path.name for path in (preview.snapshot.site.folder / "_pagefind").rglob("*"))
+    post.write_text(GOOD.format(text="Harbour."))
+    rebuild(preview, builder, frozenset({post}), new_site)
+    assert "Harbour." in served_text(preview) and asked == [SEARCH_INDEX_CHANGE]
+    assert sorted(path.name for path in (preview.snapshot.site.folder / "_pagefind").rglob("*")) == index
+    result = rebuild(preview, builder, frozenset(asked), new_site)
+    assert result.failure is None and result.snapshot.css_only  # open pages keep what they show
+    assert sorted(path.name for path in (preview.snapshot.site.folder / "_pagefind").rglob("*")) != index
+    assert asked == [SEARCH_INDEX_CHANGE]
 
 
 def test_drafts_are_previewed_only_when_asked_for(new_site, tmp_path):

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from ssg.cache import Cache
 from ssg.config import load_config
 from ssg.serve.preview import Builder, Preview, Rebuild, make_site_builder, rebuild, run_rebuilds
 from ssg.serve.server import PreviewServer, listen, make_server
@@ -61,7 +62,7 @@ def open_preview(root: Path, host: str = "127.0.0.1", port: int | None = None,
         workdir = make_workdir(root / CACHE_FOLDER)
         # Watch before the first build, so an edit saved during it is not missed.
         observer = watch_site(config, changes)
-        builder = make_site_builder(root, workdir, drafts)
+        builder = make_site_builder(root, workdir, drafts, request_rebuild=changes.add)
         first = rebuild(preview, builder, frozenset(), root)
         serving = threading.Thread(target=server.serve_forever, name="ssg-serve", daemon=True)
         serving.start()
@@ -77,6 +78,7 @@ def open_preview(root: Path, host: str = "127.0.0.1", port: int | None = None,
         server.server_close()
         if workdir is not None:
             shutil.rmtree(workdir, ignore_errors=True)
+            Cache(config.cache_dir).forget_folders_under(workdir)
 
 
 def make_workdir(cache: Path) -> Path:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import itertools
 import logging
 import secrets
-import shutil
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -19,8 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ssg.build import build
+from ssg.cache import Cache
 from ssg.config import load_config
 from ssg.errors import SsgError
+from ssg.output import copy_tree
 
 log = logging.getLogger(__name__)
 
@@ -136,8 +137,10 @@ def run_rebuilds(preview: Preview, builder: Builder, take_changes: Callable[[], 
 
 
 def is_css_only(changed: frozenset[Path]) -> bool:
-    """Whether every changed path is a stylesheet that still exists (a deleted one needs a reload)."""
-    return bool(changed) and all(path.suffix.lower() == ".css" and path.is_file() for path in changed)
+    """Whether every changed path is a stylesheet that still exists (a deleted one needs a reload), or
+    the search index, which open pages need not reload for."""
+    return bool(changed) and all(path == SEARCH_INDEX_CHANGE or path.suffix.lower() == ".css" and path.is_file()
+                                 for path in changed)
 
 
 def shown_path(path: Path, root: Path) -> str:
@@ -148,26 +151,37 @@ def shown_path(path: Path, root: Path) -> str:
         return str(path)
 
 
-PRUNE_THREAD = "ssg-serve-prune"
+# Not a file: the change a preview asks for itself, to bring the search index up to date after a
+# rebuild that left it as it was (the page the writer looks at does not wait for the index).
+SEARCH_INDEX_CHANGE = Path("(search index)")
 
 
-def make_site_builder(root: Path, workdir: Path, drafts: bool = False) -> Builder:
-    """Today's rebuild: a whole `ssg build` into a new folder under `workdir`, never the one being served.
+def make_site_builder(root: Path, workdir: Path, drafts: bool = False,
+                      request_rebuild: Callable[[Path], None] | None = None) -> Builder:
+    """The preview's rebuild: only what the changed files touch, alternately into two folders under
+    `workdir`, so that the folder being served is never written to.
 
-    The changed paths are not used yet: the dependency-aware engine (issue 5) replaces this function.
-    The folder before the newest is kept, since requests may still be reading it.
+    Each folder is brought up to date from the build cache's record of what it holds; the second
+    starts as a copy (hard links) of the first. With `request_rebuild`, a rebuild leaves the search
+    index as it was and asks for one more, with SEARCH_INDEX_CHANGE, which updates it.
     """
-    numbers = itertools.count(1)
-    kept: list[Path] = []
+    cache = Cache(load_config(root).cache_dir)
+    folders = (workdir / "build-a", workdir / "build-b")
+    numbers = itertools.count()
 
     def build_site(changed: frozenset[Path]) -> BuiltSite:
         base_path = load_config(root).base_path
-        out = workdir / f"build-{next(numbers)}"
+        number = next(numbers)
+        out = folders[number % 2]
+        if not out.exists() and folders[0].exists():
+            copy_tree(folders[0], out)
+            cache.copy_folder(folders[0], out)
+        content_changes = frozenset(path for path in changed if path != SEARCH_INDEX_CHANGE)
         with caught_warnings() as warnings:
-            build(root, out=out, drafts=drafts)
-        kept.append(out)
-        while len(kept) > 2:  # removing a whole site takes a while: not while the writer waits
-            threading.Thread(target=shutil.rmtree, args=(kept.pop(0), True), name=PRUNE_THREAD, daemon=True).start()
+            report = build(root, out=out, drafts=drafts, cache=cache, changed=content_changes or None,
+                           defer_search=request_rebuild is not None and SEARCH_INDEX_CHANGE not in changed)
+        if report.search_pending and request_rebuild is not None:
+            request_rebuild(SEARCH_INDEX_CHANGE)
         return BuiltSite(out, base_path, tuple(warnings))
 
     return build_site
