@@ -29,7 +29,7 @@ class Body:
     key: str  # the cache key: Markdown, page and engine
     digest: str  # of the HTML of the body and its comments
     links: dict[str, tuple[str, bool]]  # every address it resolved: (written as, leads nowhere)
-    text: str  # its words, for excerpts (the first ones) and the search index (all, when search is on)
+    text: str  # its words: all of them when search is on (for the index), else enough for an excerpt
 
 
 @dataclass(slots=True)
@@ -74,18 +74,30 @@ def render_bodies(documents: list[Post], table: LinkTable, cache: Cache, keep_te
         hit = cached.get(key)
         if hit and (same_links or all(resolve_link(table, url, document.url) == tuple(result)
                                       for url, result in hit[1].items())):
-            digest, links, text = hit
-            bodies.by_url[document.url] = Body(key, digest, links, _kept_text(text, keep_text))
+            digest, links, excerpt = hit
+            bodies.by_url[document.url] = Body(key, digest, links, excerpt)
         else:
             missing.append((document, key))
-    rendered = parallel.map_chunks(_render_chunk(table), missing, jobs)
-    rows = []
-    for (document, key), (digest, links, text, blob) in zip(missing, rendered):
-        bodies.by_url[document.url] = Body(key, digest, links, _kept_text(text, keep_text))
-        rows.append((key, digest, links, text, blob))
-        if cache.path is None:
-            bodies._memory[key] = blob
-    cache.store_bodies(rows, used=set(keys))
+    if keep_text and cache.path:
+        texts = cache.body_texts([body.key for body in bodies.by_url.values()])
+        for body in bodies.by_url.values():
+            body.text = texts[body.key]
+    done = 0
+
+    def store(rendered: list[tuple]) -> None:  # a part at a time: the site's HTML is never in memory at once
+        nonlocal done
+        rows = []
+        for (document, key), (digest, links, text, blob) in zip(missing[done:done + len(rendered)], rendered):
+            excerpt = " ".join(text.split(None, EXCERPT_WORDS + 1)[:EXCERPT_WORDS + 1])
+            bodies.by_url[document.url] = Body(key, digest, links, text if keep_text else excerpt)
+            rows.append((key, digest, links, excerpt, text, blob))
+            if cache.path is None:
+                bodies._memory[key] = blob
+        done += len(rendered)
+        cache.store_bodies(rows)
+
+    parallel.for_each_chunk(_render_chunk(table), missing, store, jobs)
+    cache.keep_bodies(set(keys))
     cache.store_setting("link table", link_table)
     return bodies
 
@@ -119,6 +131,3 @@ def plain_text(body_html: str) -> str:
     """The words of safe HTML, as excerpts and the search index use them."""
     return " ".join(html.unescape(nh3.clean(body_html, tags=set())).split())
 
-
-def _kept_text(text: str, keep_text: bool) -> str:
-    return text if keep_text else " ".join(text.split(None, EXCERPT_WORDS + 1)[:EXCERPT_WORDS + 1])

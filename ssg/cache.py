@@ -20,14 +20,14 @@ from ssg import __version__
 log = logging.getLogger(__name__)
 
 CACHE_NAME = "build.sqlite"
-FORMAT = "1"  # bump when what is stored, or how a body is made, changes
+FORMAT = "2"  # bump when what is stored, or how a body is made, changes
 RACY = "racy"  # the stamp of a file saved too recently for its size and time to tell a later change
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS posts (path TEXT PRIMARY KEY, stamp TEXT NOT NULL, post BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS bodies (key TEXT PRIMARY KEY, digest TEXT NOT NULL, links BLOB NOT NULL,
-                                   text TEXT NOT NULL, html BLOB NOT NULL);
+                                   excerpt TEXT NOT NULL, text TEXT NOT NULL, html BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS outputs (folder TEXT NOT NULL, path TEXT NOT NULL, fingerprint TEXT NOT NULL,
                                     PRIMARY KEY (folder, path));
 CREATE TABLE IF NOT EXISTS inputs (folder TEXT PRIMARY KEY, digest TEXT NOT NULL, report BLOB);
@@ -82,32 +82,48 @@ class Cache:
             with self.db:
                 self.db.executemany("DELETE FROM posts WHERE path = ?", [(path,) for path in removed + [
                     path for path, (stamp, _) in parsed.items() if stamp == RACY]])
-                self.db.executemany("INSERT OR REPLACE INTO posts VALUES (?, ?, ?)", [
+                self.db.executemany("INSERT OR REPLACE INTO posts VALUES (?, ?, ?)", (
                     (path, stamp, pickle.dumps(post, protocol=pickle.HIGHEST_PROTOCOL))
-                    for path, (stamp, post) in parsed.items() if stamp != RACY])
+                    for path, (stamp, post) in parsed.items() if stamp != RACY))
 
     # --- rendered bodies, by a hash of their Markdown, page and engine; valid while their links resolve alike
     def bodies(self) -> dict[str, tuple[str, dict, str]]:
-        """key -> (digest, links resolved, text) of every body rendered before."""
+        """key -> (digest, links resolved, excerpt) of every body rendered before."""
         if self._bodies is None:
             self._bodies = {} if not self.path else {
-                key: (digest, pickle.loads(links), text)
-                for key, digest, links, text in self.db.execute("SELECT key, digest, links, text FROM bodies")}
+                key: (digest, pickle.loads(links), excerpt)
+                for key, digest, links, excerpt in self.db.execute("SELECT key, digest, links, excerpt FROM bodies")}
         return self._bodies
 
-    def store_bodies(self, rows: list[tuple[str, str, dict, str, bytes]], used: set[str]) -> None:
-        """Add new bodies, and forget those no document uses any more (an edited post's old body)."""
+    def body_texts(self, keys: list[str]) -> dict[str, str]:
+        """The whole text of these bodies (for the search index), read only when it is on."""
+        found = {}
+        for start in range(0, len(keys), 500):
+            part = keys[start:start + 500]
+            found.update(self.db.execute(f"SELECT key, text FROM bodies WHERE key IN ({','.join('?' * len(part))})",
+                                         part))
+        return found
+
+    def store_bodies(self, rows: list[tuple[str, str, dict, str, str, bytes]]) -> None:
+        """Bodies just rendered: (key, digest, links, excerpt, text, html)."""
+        bodies = self.bodies()
+        for key, digest, links, excerpt, _, _ in rows:
+            bodies[key] = (digest, links, excerpt)
+        if self.path and rows:
+            with self.db:
+                self.db.executemany("INSERT OR REPLACE INTO bodies VALUES (?, ?, ?, ?, ?, ?)", (
+                    (key, digest, pickle.dumps(links), excerpt, text, html)
+                    for key, digest, links, excerpt, text, html in rows))
+
+    def keep_bodies(self, used: set[str]) -> None:
+        """Forget the bodies no document uses any more (an edited post's old body)."""
         bodies = self.bodies()
         stale = [key for key in bodies if key not in used]
         for key in stale:
             del bodies[key]
-        for key, digest, links, text, _ in rows:
-            bodies[key] = (digest, links, text)
-        if self.path and (rows or stale):
+        if self.path and stale:
             with self.db:
                 self.db.executemany("DELETE FROM bodies WHERE key = ?", [(key,) for key in stale])
-                self.db.executemany("INSERT OR REPLACE INTO bodies VALUES (?, ?, ?, ?, ?)", [
-                    (key, digest, pickle.dumps(links), text, html) for key, digest, links, text, html in rows])
 
     def setting(self, name: str) -> str:
         """A value the last build left (the digest of its link table...), or ""."""

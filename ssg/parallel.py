@@ -18,6 +18,7 @@ log = logging.getLogger(__name__)
 
 MIN_PER_WORKER = 200  # below this many items a worker costs more than it saves
 CHUNKS_PER_WORKER = 4  # smaller shares even out uneven items
+CHUNK_LIMIT = 2000  # and bound what one share's results hold
 
 _work: tuple[Callable[[Sequence[Any]], list[Any]], Sequence[Any]] | None = None
 
@@ -32,21 +33,32 @@ def default_jobs() -> int:
 
 def map_chunks(function: Callable[[Sequence[Any]], list[Any]], items: Sequence[Any], jobs: int | None = None) -> list[Any]:
     """function(items), computed a range at a time in forked workers; the results in the items' order."""
+    results: list[Any] = []
+    for_each_chunk(function, items, results.extend, jobs)
+    return results
+
+
+def for_each_chunk(function: Callable[[Sequence[Any]], list[Any]], items: Sequence[Any],
+                   consume: Callable[[list[Any]], None], jobs: int | None = None) -> None:
+    """consume(function(part)) for consecutive parts of `items`, in order, as the workers finish them:
+    the results of the whole list are never held at once."""
     jobs = min(jobs or default_jobs(), len(items) // MIN_PER_WORKER)
-    if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        return function(items)
-    global _work
-    size = -(-len(items) // (jobs * CHUNKS_PER_WORKER))
+    size = max(1, min(CHUNK_LIMIT, -(-len(items) // (max(jobs, 1) * CHUNKS_PER_WORKER))))
     ranges = [(start, min(start + size, len(items))) for start in range(0, len(items), size)]
+    if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        for start, end in ranges:
+            consume(function(items[start:end]))
+        return
+    global _work
     _work = (function, items)
     gc.freeze()  # objects the workers inherit stay shared: the collector does not touch their pages
     try:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            results = pool.map(_run, ranges, chunksize=1)
+            for results in pool.imap(_run, ranges, chunksize=1):
+                consume(results)
     finally:
         _work = None
         gc.unfreeze()
-    return [result for chunk in results for result in chunk]
 
 
 def _run(bounds: tuple[int, int]) -> list[Any]:
