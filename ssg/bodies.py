@@ -60,8 +60,9 @@ class Bodies:
 
 
 def render_bodies(documents: list[Post], table: LinkTable, cache: Cache, keep_text: bool,
-                  jobs: int | None = None) -> Bodies:
-    """Every document's body, from the cache where it is still valid, else rendered (in parallel)."""
+                  jobs: int | None = None, forget_others: bool = True) -> Bodies:
+    """Every document's body, from the cache where it is still valid, else rendered (in parallel);
+    the cache then forgets the bodies of documents not given (unless told not to)."""
     engine = default_engine()
     keys = [body_key(engine, document) for document in documents]
     cached = cache.bodies()
@@ -97,7 +98,8 @@ def render_bodies(documents: list[Post], table: LinkTable, cache: Cache, keep_te
         cache.store_bodies(rows)
 
     parallel.for_each_chunk(_render_chunk(table), missing, store, jobs)
-    cache.keep_bodies(set(keys))
+    if forget_others:
+        cache.keep_bodies(set(keys))
     cache.store_setting("link table", link_table)
     return bodies
 

@@ -21,7 +21,8 @@ from ssg.errors import SsgError
 from ssg.fingerprints import Digests, digest_of, input_digest, site_digest
 from ssg.links import LinkProblem
 from ssg.output import check_output_dir, update_folder, write_all
-from ssg.render import Job, copy_job, image_problems, make_link_table, plan_site
+from ssg.quick import LastBuild, Session, quick_rebuild
+from ssg.render import Job, copy_job, image_problems, is_search_output, make_link_table, plan_site
 from ssg.search import build_search
 from ssg.site import Site, resolve_site
 from ssg.templates import make_environment
@@ -48,13 +49,15 @@ class BuildReport:
 
 def build(root: Path, out: Path | None = None, base_url: str | None = None, drafts: bool = False,
           strict: bool = False, jobs: int | None = None, cache: Cache | None = None,
-          changed: frozenset[Path] | None = None, defer_search: bool = False) -> BuildReport:
+          changed: frozenset[Path] | None = None, defer_search: bool = False,
+          session: Session | None = None) -> BuildReport:
     """Build the site at `root` into `out` (default: root/public), redoing only what changed since
     the last build into `out`.
 
     A preview keeps its `cache` from one build to the next and passes the files its watcher saw
     change (`changed`), and may leave the search index as it is for a build that follows soon
-    (`defer_search`): the page a writer is looking at is ready a few seconds sooner."""
+    (`defer_search`): the page a writer is looking at is ready a few seconds sooner. With a
+    `session`, an edit that only changes what posts say is rebuilt from the last build's plan."""
     config = site_config(root, base_url)
     out = (out or config.output_dir).resolve()
     check_output_dir(config, out)
@@ -63,6 +66,19 @@ def build(root: Path, out: Path | None = None, base_url: str | None = None, draf
     inputs = input_digest(config, drafts, base_url) if changed is None else ""
     if inputs and known and cache.inputs(out) == inputs and all(os.path.exists(f"{out}/{path}") for path in known):
         return replay(cache, out, strict)  # nothing the build reads changed, nothing was removed
+    if session is not None and changed and defer_search:
+        with _WarningCounter() as warnings:
+            quick = quick_rebuild(session, config, changed, out, cache)
+            if quick is not None:
+                written, last = quick
+                site = last.site
+                problems = sorted(last.bodies.problems(site.posts + site.pages)
+                                  + image_problems(make_link_table(site), site.posts + site.pages),
+                                  key=lambda problem: (str(problem.source), problem.url))
+                warn_about_links(problems)
+                return BuildReport(output_dir=out, posts=len(site.posts), pages=len(site.pages), files=len(last.jobs),
+                                   warnings=warnings.count, problems=problems, written=written,
+                                   search_pending=config.search)
     with _WarningCounter() as warnings:
         site, bodies, planned = make_site(config, drafts, cache, jobs, changed)
         problems = bodies.problems(site.posts + site.pages) + image_problems(make_link_table(site), site.posts + site.pages)
@@ -74,8 +90,11 @@ def build(root: Path, out: Path | None = None, base_url: str | None = None, draf
         planned += kept_search(known) if search_pending else [copy_job(output) for output in build_search(site, bodies)]
     with timed("write"):
         written, removed = write_jobs(planned, out, cache, jobs)
+    if session is not None:
+        session.last = LastBuild(config, site, bodies, {job.path: job for job in planned})
+        session.current = {job.path: job.fingerprint for job in planned}
     report = BuildReport(output_dir=out, posts=len(site.posts), pages=len(site.pages), files=len(planned),
-                         warnings=warnings.count, problems=problems, written=written, removed=removed,
+                         warnings=warnings.count, problems=problems, written=len(written), removed=len(removed),
                          search_pending=search_pending)
     cache.store_report(out, inputs, report, warnings.messages)
     return report
@@ -114,7 +133,7 @@ def timed(stage: str) -> Iterator[None]:
     log.info("%s: %.3f s", stage, time.perf_counter() - started)
 
 
-def write_jobs(planned: list[Job], out: Path, cache: Cache, jobs: int | None) -> tuple[int, int]:
+def write_jobs(planned: list[Job], out: Path, cache: Cache, jobs: int | None) -> tuple[list[str], list[str]]:
     """Make the files whose fingerprint changed (all of them into a new folder the first time),
     remove those no longer produced; (files written, files removed)."""
     known = cache.outputs(out) if out.is_dir() else {}
@@ -124,18 +143,18 @@ def write_jobs(planned: list[Job], out: Path, cache: Cache, jobs: int | None) ->
         write_all(planned, out, mapper)
         cache.forget_folder(out)
         cache.store_outputs(out, fingerprints, [])
-        return len(planned), 0
+        return list(fingerprints), []
     changed = [job for job in planned if known.get(job.path) != job.fingerprint or not os.path.exists(f"{out}/{job.path}")]
     stale = [path for path in known if path not in fingerprints]
     update_folder(changed, stale, out, mapper)
     cache.store_outputs(out, {job.path: job.fingerprint for job in changed}, stale)
-    return len(changed), len(stale)
+    return [job.path for job in changed], stale
 
 
 def kept_search(known: dict[str, str]) -> list[Job]:
     """The search page and index files as the output folder has them: left alone."""
-    search_folders = (urls.output_file(urls.SEARCH_PAGE), urls.SEARCH_INDEX.strip("/") + "/")
-    return [Job(path, fingerprint) for path, fingerprint in known.items() if path.startswith(search_folders)]
+    return [Job(path, fingerprint) for path, fingerprint in known.items() if is_search_output(path)]
+
 
 
 def replay(cache: Cache, out: Path, strict: bool) -> BuildReport:

@@ -41,6 +41,7 @@ class Job:
     make: Callable[[], bytes] | None = None
     content: bytes | None = None
     source: Path | None = None
+    shows: tuple[Post, ...] = ()  # the posts whose title, text or metadata this file shows
 
     def bytes(self) -> bytes:
         if self.make is not None:
@@ -55,26 +56,30 @@ def plan_site(site: Site, bodies: Bodies, environment: jinja2.Environment, diges
     table = make_link_table(site)
     jobs: list[Job] = []
 
-    def page(url: str, templates: str | list[str], fingerprint: str, context: Callable[[], dict]) -> None:
+    def page(url: str, templates: str | list[str], fingerprint: str, context: Callable[[], dict],
+             shows: tuple[Post, ...] = ()) -> None:
         jobs.append(Job(urls.output_file(url), digest_of(site_wide, digests.templates(templates), fingerprint),
-                        make=lambda: render_template(environment, templates, {"page_url": url, **context()})))
+                        make=lambda: render_template(environment, templates, {"page_url": url, **context()}),
+                        shows=shows))
 
     for document in site.posts + site.pages:
         if document.template:
             check_template(environment, document)
         image_src = document_image(table, document)
         neighbours = site.neighbours.get(document.url) or Neighbours()
+        ancestors = site.page_ancestors.get(document.url, [])
         page(document.url, choose_template(document), digest_of(
             digests.post(document), digests.post_terms(terms_of.get(document.url)), image_src,
-            digests.post(neighbours.older), digests.post(neighbours.newer),
-            [digests.post(ancestor) for ancestor in site.page_ancestors.get(document.url, [])]),
-            lambda document=document, image_src=image_src: document_context(site, bodies, document, image_src))
+            digests.post(neighbours.older), digests.post(neighbours.newer), [digests.post(a) for a in ancestors]),
+            lambda document=document, image_src=image_src: document_context(site, bodies, document, image_src),
+            shows=(document, *(p for p in (neighbours.older, neighbours.newer) if p), *ancestors))
     excerpts = _Excerpts(bodies, site)
     for term in site.lists:
         for pager in term.pagers:
             page(pager.url, [f"{term.kind}.html", "list.html"], digest_of(
                 digests.summary(term), pager.number, pager.total, digests.listed(pager.items, terms_of)),
-                lambda term=term, pager=pager: {"term": term, "pager": pager, "excerpts": excerpts, "terms_of": terms_of})
+                lambda term=term, pager=pager: {"term": term, "pager": pager, "excerpts": excerpts, "terms_of": terms_of},
+                shows=tuple(pager.items))
     overview = {"taxonomies": site.taxonomies, "years": [t for t in site.taxonomies.dates if t.kind == "year"]}
     everything = digest_of([digests.summary(term) for term in site.lists])
     for url, template in zip(site.overview_urls, ("archives.html", "categories.html", "tags.html")):
@@ -88,7 +93,8 @@ def plan_site(site: Site, bodies: Bodies, environment: jinja2.Environment, diges
             for flavour in ("rss", "atom"):
                 jobs.append(Job(urls.output_file(urls.feed_url(term.url, flavour)), fingerprint,
                                 make=lambda term=term, posts=posts, flavour=flavour: feeds.render_feed(
-                                    config, term, posts, terms_of, _FeedBodies(bodies, config.base_url), flavour)))
+                                    config, term, posts, terms_of, _FeedBodies(bodies, config.base_url), flavour),
+                                shows=tuple(posts)))
     entries = digest_of(site_wide, [(entry.url, entry.modified) for entry in site.sitemap])
     for number, path in enumerate(sitemap.sitemap_paths(len(site.sitemap))):
         jobs.append(Job(str(path), entries, make=lambda number=number: sitemap.render_sitemap_file(
@@ -101,6 +107,11 @@ def plan_site(site: Site, bodies: Bodies, environment: jinja2.Environment, diges
     page(urls.NOT_FOUND_URL, "404.html", "", dict)
     jobs += [copy_job(output) for output in site.files]
     return jobs
+
+
+def is_search_output(path: str) -> bool:
+    """The search page, or a file of its index."""
+    return path == urls.output_file(urls.SEARCH_PAGE) or path.startswith(urls.SEARCH_INDEX.strip("/") + "/")
 
 
 def copy_job(output: Output) -> Job:

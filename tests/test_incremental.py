@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from ssg import frontmatter
 from ssg.build import build
 from ssg.cache import Cache
+from ssg.serve.preview import make_site_builder
 
 from conftest import write_post
 
@@ -33,6 +34,7 @@ class Site:
     def __init__(self, root: Path) -> None:
         self.root = root
         root.mkdir()
+        self.touched: set[Path] = set()  # what a watcher would have reported since the last build
         self.posts: dict[str, dict] = {}  # file name -> front matter and body
         self.clock = 1_600_000_000  # file times well in the past, one second apart, so that no file looks just saved
         self.config = {"per_page": 2, "feed_size": 2, "title": "Property"}
@@ -45,6 +47,11 @@ class Site:
     def tick(self, path: Path) -> None:
         self.clock += 1
         os.utime(path, (self.clock, self.clock))
+        self.touched.add(path)
+
+    def remove(self, path: Path) -> None:
+        path.unlink()
+        self.touched.add(path)
 
     def write_config(self) -> None:
         path = self.root / "ssg.toml"
@@ -109,11 +116,11 @@ def apply(site: Site, operation: tuple[str, int, int]) -> None:
     elif kind == "summary":
         post["summary"] = f"Summary {value}" if value % 2 else ""
     elif kind == "delete":
-        (site.root / "content" / "posts" / f"{name}.md").unlink()
+        site.remove(site.root / "content" / "posts" / f"{name}.md")
         del site.posts[name]
         return
     elif kind == "rename":  # a new file name, and with it a new slug and address
-        (site.root / "content" / "posts" / f"{name}.md").unlink()
+        site.remove(site.root / "content" / "posts" / f"{name}.md")
         site.posts[f"{name}-r{value}"] = site.posts.pop(name)
         name = f"{name}-r{value}"
     elif kind == "alias":
@@ -123,7 +130,8 @@ def apply(site: Site, operation: tuple[str, int, int]) -> None:
     elif kind == "template":
         template = list(TEMPLATES.items())[value % len(TEMPLATES)]
         for other in TEMPLATES:
-            (site.root / "templates" / f"{other}.html").unlink(missing_ok=True)
+            if (site.root / "templates" / f"{other}.html").exists():
+                site.remove(site.root / "templates" / f"{other}.html")
         if template[1]:
             path = site.root / "templates" / f"{template[0]}.html"
             path.parent.mkdir(exist_ok=True)
@@ -138,7 +146,7 @@ def apply(site: Site, operation: tuple[str, int, int]) -> None:
     elif kind == "media":
         path = site.root / "content" / "media" / "wp-content" / "uploads" / f"{value % 3}.jpg"
         if path.exists() and value % 2:
-            path.unlink()
+            site.remove(path)
         else:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(bytes([value]) * (value + 1))
@@ -171,6 +179,23 @@ def test_each_incremental_build_equals_a_clean_build(steps):
             build(site.root, out=incremental, cache=Cache(Path(scratch) / "cache") if step[2] % 2 else cache)
             build(site.root, out=clean, cache=Cache(None))
             assert files(incremental) == files(clean), step
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(operations, min_size=1, max_size=8))
+def test_each_preview_rebuild_equals_a_clean_build(steps):
+    """The preview's rebuilds: told what changed, alternating between two folders, quick when they can be."""
+    with tempfile.TemporaryDirectory() as scratch:
+        site = Site(Path(scratch) / "site")
+        clean = Path(scratch) / "clean"
+        builder = make_site_builder(site.root, Path(scratch) / "work", request_rebuild=lambda change: None)
+        builder(frozenset())
+        for step in steps:
+            apply(site, step)
+            changed, site.touched = frozenset(site.touched), set()
+            folder = builder(changed).folder
+            build(site.root, out=clean, cache=Cache(None))
+            assert files(folder) == files(clean), step
 
 
 def test_an_edit_rewrites_only_what_shows_the_post(contract_site):

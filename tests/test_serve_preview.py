@@ -107,8 +107,13 @@ def test_a_rebuild_leaves_the_search_index_for_a_second_one_that_open_pages_do_n
     assert sorted(path.name for path in (preview.snapshot.site.folder / "_pagefind").rglob("*")) == index
     result = rebuild(preview, builder, frozenset(asked), new_site)
     assert result.failure is None and result.snapshot.css_only  # open pages keep what they show
-    assert sorted(path.name for path in (preview.snapshot.site.folder / "_pagefind").rglob("*")) != index
-    assert asked == [SEARCH_INDEX_CHANGE]
+    updated = sorted(path.name for path in (preview.snapshot.site.folder / "_pagefind").rglob("*"))
+    assert updated != index and asked == [SEARCH_INDEX_CHANGE]
+    post.write_text(GOOD.format(text="Harbour lights."))  # a quick rebuild, into the folder with the older index
+    rebuild(preview, builder, frozenset({post}), new_site)
+    assert "Harbour lights." in served_text(preview)
+    assert sorted(path.name for path in (preview.snapshot.site.folder / "_pagefind").rglob("*")) == index
+    assert all(path.stat().st_size for path in (preview.snapshot.site.folder / "_pagefind").rglob("*.pf_*"))
 
 
 def test_drafts_are_previewed_only_when_asked_for(new_site, tmp_path):

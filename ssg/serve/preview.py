@@ -22,6 +22,7 @@ from ssg.cache import Cache
 from ssg.config import load_config
 from ssg.errors import SsgError
 from ssg.output import copy_tree
+from ssg.quick import Session
 
 log = logging.getLogger(__name__)
 
@@ -166,6 +167,7 @@ def make_site_builder(root: Path, workdir: Path, drafts: bool = False,
     index as it was and asks for one more, with SEARCH_INDEX_CHANGE, which updates it.
     """
     cache = Cache(load_config(root).cache_dir)
+    session = Session()
     folders = (workdir / "build-a", workdir / "build-b")
     numbers = itertools.count()
 
@@ -179,7 +181,8 @@ def make_site_builder(root: Path, workdir: Path, drafts: bool = False,
         content_changes = frozenset(path for path in changed if path != SEARCH_INDEX_CHANGE)
         with caught_warnings() as warnings:
             report = build(root, out=out, drafts=drafts, cache=cache, changed=content_changes or None,
-                           defer_search=request_rebuild is not None and SEARCH_INDEX_CHANGE not in changed)
+                           defer_search=request_rebuild is not None and SEARCH_INDEX_CHANGE not in changed,
+                           session=session)
         if report.search_pending and request_rebuild is not None:
             request_rebuild(SEARCH_INDEX_CHANGE)
         return BuiltSite(out, base_path, tuple(warnings))
