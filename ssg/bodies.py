@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import html
 import pickle
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -18,8 +19,10 @@ from ssg.cache import Cache
 from ssg.content import Post
 from ssg.links import LinkContext, LinkProblem, LinkTable, resolve_link, table_digest
 from ssg.markdown import default_engine, make_markdown, render_markdown
+from ssg.sanitize import sanitize_html
 
 EXCERPT_WORDS = 55  # WordPress's excerpt length
+FEED_BODIES_KEPT = 4096
 
 
 @dataclass(slots=True)
@@ -39,6 +42,24 @@ class Bodies:
     cache: Cache
     by_url: dict[str, Body] = field(default_factory=dict)
     _memory: dict[str, bytes] = field(default_factory=dict)  # when there is no cache to keep them
+    _absolute: OrderedDict[str, str] = field(default_factory=OrderedDict)  # the last few feed bodies made
+
+    def replace(self, url: str, body: Body) -> None:
+        """A document's body changed (a preview's quick rebuild)."""
+        self.by_url[url] = body
+        self._absolute.pop(url, None)
+
+    def absolute_html(self, url: str, page_address: str) -> str:
+        """The body with every address made absolute, for feeds, read away from the site. A post is in
+        several feeds (the site's, its categories', tags' and author's): the last few thousand are kept."""
+        if url in self._absolute:
+            self._absolute.move_to_end(url)
+            return self._absolute[url]
+        body, _ = self.html(url)
+        made = self._absolute[url] = sanitize_html(body, base_url=page_address)
+        if len(self._absolute) > FEED_BODIES_KEPT:
+            self._absolute.popitem(last=False)
+        return made
 
     def html(self, url: str) -> tuple[str, list[str]]:
         """The body's HTML and each comment's."""

@@ -94,6 +94,8 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--drafts", action="store_true", help="include posts marked draft: true")
     build.add_argument("--strict", action="store_true",
                        help="fail (and write nothing) if the build has any warning, such as a broken internal link")
+    build.add_argument("--jobs", type=_jobs, metavar="N",
+                       help="render in N processes (default: one per core; 1 renders in this process)")
     build.set_defaults(run=run_build)
 
     check = commands.add_parser(
@@ -145,6 +147,12 @@ class _StderrHandler(logging.StreamHandler):
     def emit(self, record: logging.LogRecord) -> None:
         self.stream = sys.stderr
         super().emit(record)
+
+
+def _jobs(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"must be a number of processes, 1 or more, not {text!r}")
+    return int(text)
 
 
 def _since(text: str) -> datetime:
@@ -329,9 +337,16 @@ def run_build(args: argparse.Namespace) -> int:
     from ssg.build import build
 
     started = time.perf_counter()
-    report = build(args.site, out=args.out, base_url=args.base_url, drafts=args.drafts, strict=args.strict)
+    report = build(args.site, out=args.out, base_url=args.base_url, drafts=args.drafts, strict=args.strict,
+                   jobs=args.jobs)
     warnings = f", {_count(report.warnings, 'warning')}" if report.warnings else ""
-    print(f"Built {_count(report.posts, 'post')} and {_count(report.pages, 'page')} ({report.files} files) into "
+    if report.written == report.files:
+        done = f"({report.files} files)"
+    elif report.written or report.removed:
+        done = f"({report.written} of {report.files} files written, {report.removed} removed)"
+    else:
+        done = f"(all {report.files} files up to date)"
+    print(f"Built {_count(report.posts, 'post')} and {_count(report.pages, 'page')} {done} into "
           f"{_shown(report.output_dir)} in {time.perf_counter() - started:.2f}s{warnings}.")
     return 0
 

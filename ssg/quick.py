@@ -84,7 +84,7 @@ def quick_rebuild(session: Session, config: Config, changed: frozenset[Path], ou
     edited = [old for old, _, _ in edits]
     fresh = render_bodies(edited, make_link_table(last.site), cache, keep_text=False, forget_others=False)
     for document in edited:
-        last.bodies.by_url[document.url] = fresh.by_url[document.url]
+        last.bodies.replace(document.url, fresh.by_url[document.url])
     if not last.shown_in:
         for job in last.jobs.values():
             for post in job.shows:

@@ -17,7 +17,6 @@ from ssg.fingerprints import Digests, content_fingerprint, digest_of, file_finge
 from ssg.links import LinkProblem, LinkTable, resolve_link
 from ssg.output import Output
 from ssg.redirects import old_link_outputs
-from ssg.sanitize import sanitize_html
 from ssg.site import Neighbours, Site
 from ssg.taxonomy import PostTerms
 
@@ -86,6 +85,9 @@ def plan_site(site: Site, bodies: Bodies, environment: jinja2.Environment, diges
         page(url, template, everything, lambda: overview)
     for redirect in site.redirects:
         page(redirect.url, "redirect.html", redirect.target, lambda target=redirect.target: {"target": target})
+    def feed_html(post: Post) -> str:
+        return bodies.absolute_html(post.url, urls.absolute_url(config.base_url, post.url))
+
     for term in site.lists:
         if term.has_feed:
             posts = (site.posts if term.kind == "home" else term.posts)[:config.feed_size]  # feeds ignore stickiness
@@ -93,7 +95,7 @@ def plan_site(site: Site, bodies: Bodies, environment: jinja2.Environment, diges
             for flavour in ("rss", "atom"):
                 jobs.append(Job(urls.output_file(urls.feed_url(term.url, flavour)), fingerprint,
                                 make=lambda term=term, posts=posts, flavour=flavour: feeds.render_feed(
-                                    config, term, posts, terms_of, _FeedBodies(bodies, config.base_url), flavour),
+                                    config, term, posts, terms_of, feed_html, flavour),
                                 shows=tuple(posts)))
     entries = digest_of(site_wide, [(entry.url, entry.modified) for entry in site.sitemap])
     for number, path in enumerate(sitemap.sitemap_paths(len(site.sitemap))):
@@ -130,18 +132,6 @@ class _Excerpts:
 
     def __getitem__(self, url: str) -> str:
         return self.bodies.excerpt(self.posts[url])
-
-
-class _FeedBodies:
-    """A post's full body for feeds: read from the cache, with addresses made absolute."""
-
-    def __init__(self, bodies: Bodies, base_url: str) -> None:
-        self.bodies = bodies
-        self.base_url = base_url
-
-    def __call__(self, post: Post) -> str:
-        body, _ = self.bodies.html(post.url)
-        return sanitize_html(body, base_url=urls.absolute_url(self.base_url, post.url))
 
 
 def document_image(table: LinkTable, document: Post) -> str | None:

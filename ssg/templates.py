@@ -5,6 +5,7 @@ post.html can `{% extends "builtin/post.html" %}` and replace a block."""
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 from pathlib import Path
 
@@ -53,7 +54,8 @@ def make_environment(config: Config) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    environment.filters["href"] = lambda url: urls.href(config.base_path, url)
+    # Every page links to the same few dozen addresses: each is worked out once per build.
+    environment.filters["href"] = functools.lru_cache(maxsize=65536)(lambda url: urls.href(config.base_path, url))
     environment.filters["absolute"] = lambda url: urls.absolute_url(config.base_url, url)
     environment.filters["date"] = format_date
     environment.filters["iso"] = lambda value: value.isoformat() if value else ""
