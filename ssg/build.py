@@ -62,6 +62,7 @@ def build(root: Path, out: Path | None = None, base_url: str | None = None, draf
     out = (out or config.output_dir).resolve()
     check_output_dir(config, out)
     cache = cache or Cache(config.cache_dir)
+    cache.refresh()
     known = cache.outputs(out) if out.is_dir() else {}
     inputs = input_digest(config, drafts, base_url) if changed is None else ""
     if inputs and known and cache.inputs(out) == inputs and all(os.path.exists(f"{out}/{path}") for path in known):

@@ -12,7 +12,8 @@ import logging
 import os
 import pickle
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from ssg import __version__
@@ -50,6 +51,7 @@ class Cache:
         self._bodies: dict[str, tuple[str, dict, str]] | None = None
         self._outputs: dict[str, dict[str, str]] = {}
         self._settings: dict[str, str] = {}
+        self._generation: int | None = None  # of the file, when this object's memory of it was last right
         self._inputs: dict[str, tuple[str, tuple | None]] = {}
 
     @property
@@ -59,6 +61,27 @@ class Cache:
             self._pid = os.getpid()
             self._connection = _open(self.path)
         return self._connection
+
+    def refresh(self) -> None:
+        """Forget what is in memory if another process (a build beside a preview) wrote the file since."""
+        if self.path and self._generation != self._read_generation():
+            self._posts = self._bodies = None
+            self._outputs, self._settings, self._inputs = {}, {}, {}
+            self._generation = self._read_generation()
+
+    def _read_generation(self) -> int:
+        row = self.db.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
+        return int(row[0]) if row else 0
+
+    @contextmanager
+    def _writing(self) -> Iterator[sqlite3.Connection]:
+        """A transaction that counts as one more generation of the file."""
+        with self.db:
+            before = self._read_generation()
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('generation', ?)", (str(before + 1),))
+            yield self.db
+        # Memory stays right only if nobody else wrote since it was
+        self._generation = before + 1 if before == self._generation else None
 
     def close(self) -> None:
         if self._connection is not None and self._pid == os.getpid():
@@ -79,7 +102,7 @@ class Cache:
         removed = [path for path in removed if posts.pop(path, None)]
         posts.update(parsed)
         if self.path and (parsed or removed):
-            with self.db:
+            with self._writing():
                 self.db.executemany("DELETE FROM posts WHERE path = ?", [(path,) for path in removed + [
                     path for path, (stamp, _) in parsed.items() if stamp == RACY]])
                 self.db.executemany("INSERT OR REPLACE INTO posts VALUES (?, ?, ?)", (
@@ -110,7 +133,7 @@ class Cache:
         for key, digest, links, excerpt, _, _ in rows:
             bodies[key] = (digest, links, excerpt)
         if self.path and rows:
-            with self.db:
+            with self._writing():
                 self.db.executemany("INSERT OR REPLACE INTO bodies VALUES (?, ?, ?, ?, ?, ?)", (
                     (key, digest, pickle.dumps(links), excerpt, text, html)
                     for key, digest, links, excerpt, text, html in rows))
@@ -122,7 +145,7 @@ class Cache:
         for key in stale:
             del bodies[key]
         if self.path and stale:
-            with self.db:
+            with self._writing():
                 self.db.executemany("DELETE FROM bodies WHERE key = ?", [(key,) for key in stale])
 
     def setting(self, name: str) -> str:
@@ -135,7 +158,7 @@ class Cache:
     def store_setting(self, name: str, value: str) -> None:
         self._settings[name] = value
         if self.path:
-            with self.db:
+            with self._writing():
                 self.db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (name, value))
 
     def body_html(self, key: str) -> bytes:
@@ -162,7 +185,7 @@ class Cache:
         outputs.update(changed)
         self._inputs[str(folder)] = ("", None)
         if self.path:
-            with self.db:
+            with self._writing():
                 self.db.executemany("DELETE FROM outputs WHERE folder = ? AND path = ?",
                                     [(str(folder), path) for path in removed])
                 self.db.executemany("INSERT OR REPLACE INTO outputs VALUES (?, ?, ?)",
@@ -173,7 +196,7 @@ class Cache:
         """A build into `folder` finished: the digest of what it read, its report and its warnings."""
         self._inputs[str(folder)] = (inputs, (report, warnings))
         if self.path:
-            with self.db:
+            with self._writing():
                 self.db.execute("INSERT OR REPLACE INTO inputs VALUES (?, ?, ?)",
                                 (str(folder), inputs, pickle.dumps((report, warnings))))
 
@@ -182,7 +205,7 @@ class Cache:
         self._outputs[str(folder)] = {}
         self._inputs.pop(str(folder), None)
         if self.path:
-            with self.db:
+            with self._writing():
                 self.db.execute("DELETE FROM outputs WHERE folder = ?", (str(folder),))
                 self.db.execute("DELETE FROM inputs WHERE folder = ?", (str(folder),))
 
@@ -190,7 +213,7 @@ class Cache:
         """Every output folder under `parent` is gone (a preview's, when it stops)."""
         if self.path:
             pattern = f"{parent}{os.sep}%"
-            with self.db:
+            with self._writing():
                 self.db.execute("DELETE FROM outputs WHERE folder LIKE ?", (pattern,))
                 self.db.execute("DELETE FROM inputs WHERE folder LIKE ?", (pattern,))
         for key in [key for key in self._outputs if key.startswith(f"{parent}{os.sep}")]:
