@@ -101,8 +101,9 @@ def write_site(posts: list[SyntheticPost], root: Path, search: bool = True) -> P
     return root
 
 
-# Hugo: posts, the paginated home, category, tag and author lists, with their RSS feeds and the
-# sitemap, as ssg writes them; the same permalinks. Categories are flat in Hugo: the leaf's name.
+# Hugo: posts, the paginated home, category, tag and author lists, with their RSS feeds (the newest
+# ten posts, as ssg's; Hugo's default feed holds every post of its list) and the sitemap, as ssg
+# writes them; the same permalinks. Categories are flat in Hugo: the leaf's name.
 _HUGO_LAYOUTS = {
     "_default/baseof.html": """<!doctype html><html lang="en"><head><meta charset="utf-8">
 <title>{{ block "title" . }}{{ .Site.Title }}{{ end }}</title></head>
@@ -117,7 +118,8 @@ _HUGO_LAYOUTS = {
     "_default/list.html": """{{ define "main" }}<h1>{{ .Title }}</h1>{{ $pager := .Paginate .Pages }}
 {{ range $pager.Pages }}<article><h2><a href="{{ .RelPermalink }}">{{ .Title }}</a></h2><p>{{ .Summary }}</p></article>{{ end }}
 {{ with $pager.Prev }}<a href="{{ .URL }}">Newer</a>{{ end }}{{ with $pager.Next }}<a href="{{ .URL }}">Older</a>{{ end }}{{ end }}""",
-    "index.html": """{{ define "main" }}{{ $pager := .Paginate (where .Site.RegularPages "Type" "posts") }}
+    # Every regular page is a post: `where` here would filter 10,000 pages again on each home page.
+    "index.html": """{{ define "main" }}{{ $pager := .Paginate .Site.RegularPages }}
 {{ range $pager.Pages }}<article><h2><a href="{{ .RelPermalink }}">{{ .Title }}</a></h2><p>{{ .Summary }}</p></article>{{ end }}
 {{ with $pager.Prev }}<a href="{{ .URL }}">Newer</a>{{ end }}{{ with $pager.Next }}<a href="{{ .URL }}">Older</a>{{ end }}{{ end }}""",
 }
@@ -133,6 +135,7 @@ def write_hugo(posts: list[SyntheticPost], root: Path) -> Path:
         baseURL = "http://127.0.0.1:8000/"
         title = "Bench"
         paginate = {PER_PAGE}
+        rssLimit = {PER_PAGE}
         disableKinds = ["robotsTXT"]
         [taxonomies]
           category = "categories"
