@@ -158,11 +158,12 @@ def contract_site(tmp_path) -> Path:
 
 @pytest.fixture(scope="session")
 def contract_public(tmp_path_factory) -> Path:
-    """The contract site built once at its domain root; tests only read it."""
+    """The contract site built once at its domain root; tests only read it (its build cache goes beside the output)."""
     from ssg.build import build
+    from ssg.cache import Cache
 
     out = tmp_path_factory.mktemp("contract") / "public"
-    build(CONTRACT_SITE, out=out)
+    build(CONTRACT_SITE, out=out, cache=Cache(out.parent / "cache"))
     return out
 
 
