@@ -11,7 +11,8 @@ tool alike. ssg builds with `search = false` for these rows; search is timed on 
 At the largest size it also times ssg's rebuilds: with nothing changed, after one post is edited
 (from the command line, and in-process as `ssg serve` rebuilds). Needs `hugo` (Debian) and, for
 Pelican, `pip install -r bench/requirements.txt`. Prints a Markdown table with ratios to Hugo and
-the peak memory of each process tree.
+the peak memory of each process tree (PSS: memory that forked workers share is counted once; the
+RSS sum, which counts it in every process, is printed as each run ends).
 """
 
 from __future__ import annotations
@@ -101,7 +102,8 @@ def main() -> None:
             order = tools[round_number % len(tools):] + tools[:round_number % len(tools)]
             for tool in order:  # interleaved and rotating
                 results[tool].append(cold_build(tool, sites[tool], args.work / "out" / f"{tool}-{size}"))
-                print(f"  {size} {tool}: {results[tool][-1].seconds:.2f} s, {results[tool][-1].peak_mb:.0f} MB",
+                last = results[tool][-1]
+                print(f"  {size} {tool}: {last.seconds:.2f} s, {last.peak_mb:.0f} MB PSS, {last.peak_rss_mb:.0f} MB RSS",
                       flush=True)
         hugo = statistics.median(run.seconds for run in results["hugo"]) if "hugo" in results else None
         for tool in tools:
@@ -114,7 +116,7 @@ def main() -> None:
                             count_pages(args.work / "out" / f"ssg+search-{size}")))
         if size == max(sizes) and "ssg" in tools and not args.no_rebuilds:
             rows += rebuild_rows(sites["ssg"], args.work / "out" / f"ssg-{size}", size, hugo, args.rounds)
-    print("\n| build | tool | median time | vs Hugo | peak memory | HTML pages |")
+    print("\n| build | tool | median time | vs Hugo | peak memory (PSS) | HTML pages |")
     print("| --- | --- | ---: | ---: | ---: | ---: |")
     for line in rows:
         print("| " + " | ".join(line) + " |")

@@ -14,30 +14,38 @@ import psutil
 @dataclass(slots=True)
 class Run:
     seconds: float
-    peak_mb: float
+    peak_mb: float  # proportional set size: pages forked workers share are counted once, not per process
     returncode: int
     output: str
+    peak_rss_mb: float = 0.0  # resident set size, summed: shared pages counted in every process
 
 
 def measure(command: list[str], cwd: Path | None = None, interval: float = 0.02) -> Run:
-    """Wall time, and the largest sum of RSS over the process and all its descendants."""
+    """Wall time, and the largest sum of PSS (and of RSS) over the process and all its descendants."""
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    peak = 0
+    peak = peak_rss = 0
     done = threading.Event()
 
     def sample() -> None:
-        nonlocal peak
+        nonlocal peak, peak_rss
         try:
             root = psutil.Process(process.pid)
         except psutil.NoSuchProcess:
             return
         while not done.is_set():
+            pss = rss = 0
             try:
-                tree = [root] + root.children(recursive=True)
-                peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()))
+                for member in [root] + root.children(recursive=True):
+                    try:
+                        memory = member.memory_full_info()
+                    except psutil.Error:
+                        continue
+                    pss += getattr(memory, "pss", memory.rss)
+                    rss += memory.rss
             except psutil.Error:
                 pass
+            peak, peak_rss = max(peak, pss), max(peak_rss, rss)
             done.wait(interval)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -46,4 +54,5 @@ def measure(command: list[str], cwd: Path | None = None, interval: float = 0.02)
     seconds = time.perf_counter() - started
     done.set()
     sampler.join()
-    return Run(seconds=seconds, peak_mb=peak / 2**20, returncode=process.returncode, output=output)
+    return Run(seconds=seconds, peak_mb=peak / 2**20, returncode=process.returncode, output=output,
+               peak_rss_mb=peak_rss / 2**20)

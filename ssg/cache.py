@@ -8,12 +8,15 @@ never used: the cache only ever makes a build faster, never different.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import logging
 import os
 import pickle
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from importlib import metadata
 from pathlib import Path
 
 from ssg import __version__
@@ -244,12 +247,30 @@ class Cache:
         return self._inputs[key]
 
 
+@functools.cache
+def code_version() -> str:
+    """What ssg's output is made by: its version, its own source files (a checkout changes without a
+    new version number) and the libraries that render and sanitize. Cached work from other code is not used."""
+    package = Path(__file__).resolve().parent
+    digest = hashlib.blake2b(digest_size=12)
+    for source in sorted(package.rglob("*.py")):
+        status = source.stat()
+        digest.update(f"{source.relative_to(package)} {status.st_size} {status.st_mtime_ns}\n".encode())
+    versions = []
+    for library in ("markdown-it-pyrs", "markdown-it-py", "mdit-py-plugins", "nh3", "Jinja2", "PyYAML"):
+        try:
+            versions.append(f"{library} {metadata.version(library)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{library} -")
+    return f"{__version__} {FORMAT} {digest.hexdigest()} {', '.join(versions)}"
+
+
 def _open(path: Path | None) -> sqlite3.Connection:
     """The cache database, made anew when it is missing, damaged or from another ssg version."""
     if path is None:
         raise RuntimeError("this build has no cache")
     path.parent.mkdir(parents=True, exist_ok=True)
-    stamp = f"{__version__} {FORMAT}"
+    stamp = code_version()
     for _ in range(2):
         try:
             connection = sqlite3.connect(path, timeout=30, check_same_thread=False)  # one build at a time

@@ -22,9 +22,8 @@ from pathlib import Path
 import jinja2
 import jinja2.meta
 
-from ssg import __version__
 from ssg.bodies import Bodies
-from ssg.cache import FORMAT
+from ssg.cache import code_version
 from ssg.config import Config
 from ssg.content import Post, is_racy
 from ssg.data import DATA_DIR
@@ -51,7 +50,7 @@ def input_digest(config: Config, drafts: bool, base_url: str | None) -> str:
         _stamp_tree(str(folder), stamps)
     if any(is_racy(mtime / 1e9) for _, mtime, _ in stamps):
         return f"racy {time.time_ns()}"  # never the same twice: the next build looks at everything
-    return digest_of(__version__, FORMAT, default_engine(), drafts, base_url or "", stamps)
+    return digest_of(code_version(), default_engine(), drafts, base_url or "", stamps)
 
 
 def _stamp_tree(folder: str, stamps: list[tuple[str, int, int]]) -> None:
@@ -75,7 +74,7 @@ def site_digest(config: Config, drafts: bool) -> str:
     """What every output depends on: ssg itself, the Markdown engine, ssg.toml and content/_data/."""
     settings = {field.name: getattr(config, field.name) for field in dataclasses.fields(config) if field.name != "root"}
     data = sorted(path for path in (config.content_dir / DATA_DIR).glob("*") if path.is_file())
-    return digest_of(__version__, FORMAT, default_engine(), repr(settings), drafts,
+    return digest_of(code_version(), default_engine(), repr(settings), drafts,
                      [(path.name, hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()) for path in data])
 
 
