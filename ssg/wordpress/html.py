@@ -16,7 +16,7 @@ import lxml.html
 from lxml import etree
 
 from ssg.wordpress.blocks import FOOTNOTE, put_blocks_back, set_blocks_aside
-from ssg.wordpress.html2md import run_html2text
+from ssg.wordpress.html2md import run_html2text, tree_to_markdown
 from ssg.wordpress.shortcodes import expand_shortcodes
 from ssg.wordpress.tree import has_class, remove_keeping_tail, walk
 
@@ -69,7 +69,7 @@ def html_to_markdown(html_text: str) -> Converted:
     clean_tree(root)
     blocks: list[str] = []
     set_blocks_aside(root, blocks)
-    markdown = run_html2text(lxml.html.tostring(root, encoding="unicode"))
+    markdown = tree_to_markdown(root)
     return Converted(put_blocks_back(markdown, blocks), notes)
 
 

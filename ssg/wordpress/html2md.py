@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import html
 import re
+from html.parser import HTMLParser
 
 import html2text
+import lxml.html
 from html2text.utils import escape_md_section
+from lxml import etree
 
 _INLINE_HTML = {"sup", "sub", "mark", "u", "ins", "del", "s", "strike", "kbd", "abbr", "small", "cite", "q",
                 "var", "samp", "big", "tt", "acronym", "time", "bdi", "bdo", "dfn"}
@@ -64,7 +67,10 @@ def escape_text(data: str) -> str:
 
 def run_html2text(html_text: str) -> str:
     """html2text on cleaned HTML, with trailing spaces removed except those that make a line break."""
-    markdown = Converter().handle(html_text)
+    return _tidy(Converter().handle(html_text))
+
+
+def _tidy(markdown: str) -> str:
     lines = []
     for line in markdown.split("\n"):
         stripped = line.rstrip()
@@ -72,3 +78,98 @@ def run_html2text(html_text: str) -> str:
             stripped += "\\"  # html2text writes <br> as two trailing spaces, which editors strip
         lines.append(stripped)
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")
+
+
+# --- driving html2text from an lxml tree ---
+# The importer holds each post as an lxml tree. Writing it out for html2text's HTMLParser to read
+# again took a third of the conversion, so the tree drives html2text directly: the same calls,
+# with the same arguments, that HTMLParser makes for what lxml.html.tostring writes
+# (tests/test_wordpress_html2md.py holds the two to that on every fixture).
+
+# Elements lxml writes without an end tag and without their content: libxml2's empty elements.
+_VOID = frozenset({"area", "base", "basefont", "br", "col", "frame", "hr", "img", "input", "isindex", "link",
+                   "meta", "param"})
+# Whether an empty one of these was written bare (None) or as name="" changes what html2text writes.
+_EMPTY_MATTERS = frozenset({"href", "src", "title", "datetime", "cite", "start"})
+# HTMLParser reads other names (from broken HTML) differently from how lxml writes them.
+_PLAIN_TAG = re.compile(r"[a-zA-Z][-.a-zA-Z0-9:_]*\Z")
+_PLAIN_NAME = re.compile(r"[^\s/<>=\"'\x00]+\Z")
+_TEXT_ESCAPED = re.compile(r"([&<>])")  # written as &amp; &lt; &gt;: HTMLParser splits the text there
+_URI_UNSAFE = re.compile(r"[\x00-\x20\x7f-\U0010ffff]+")
+
+
+class _Unusual(Exception):
+    """A tree not worth mirroring (script, style, names from broken HTML): it is serialised."""
+
+
+def tree_to_markdown(root: etree._Element) -> str:
+    """What `run_html2text(lxml.html.tostring(root))` returns, without writing and parsing the HTML again."""
+    converter = Converter()
+    try:
+        _feed_tree(converter, root)
+    except _Unusual:
+        return run_html2text(lxml.html.tostring(root, encoding="unicode"))
+    return _tidy(converter.finish())
+
+
+def _feed_tree(converter: Converter, root: etree._Element) -> None:
+    walker = etree.iterwalk(root, events=("start", "end", "comment", "pi"))
+    for event, node in walker:  # comments and processing instructions: only their tails count
+        tag = node.tag
+        if event == "start":
+            if tag in ("script", "style") or not _PLAIN_TAG.match(tag):
+                raise _Unusual  # lxml writes their text raw, and HTMLParser reads it raw
+            converter.handle_tag(tag, _attributes(node), True)
+            if tag in _VOID:
+                walker.skip_subtree()
+            elif node.text:
+                _feed_text(converter, node.text)
+            continue
+        if event == "end" and tag not in _VOID and (tag != "li" or len(node) or node.text is not None):
+            converter.handle_tag(tag, {}, False)  # lxml writes an empty <li> without its end tag
+        if node.tail:
+            _feed_text(converter, node.tail)
+
+
+def _feed_text(converter: Converter, text: str) -> None:
+    if "&" in text or "<" in text or ">" in text:
+        for piece in _TEXT_ESCAPED.split(text):
+            if piece:
+                converter.handle_data(piece)
+    else:
+        converter.handle_data(text)
+
+
+def _attributes(element: etree._Element) -> dict[str, str | None]:
+    """The attributes as HTMLParser reads them back from what libxml2 writes (those html2text reads)."""
+    attributes: dict[str, str | None] = {}
+    for name, value in element.items():
+        if not _PLAIN_NAME.match(name):
+            raise _Unusual
+        if not value and name in _EMPTY_MATTERS:
+            # Written bare in the post (<a href>), lxml writes it bare again, and as href="" when it
+            # was written so; lxml shows both as "". Rare: read the start tag as HTMLParser does.
+            return _read_start_tag(element)
+        if name == "href" or name == "src":
+            # libxml2 writes URI attributes without leading blanks, with spaces and non-ASCII %-encoded.
+            attributes[name] = _URI_UNSAFE.sub(_percent_encoded, value.lstrip(" \t\n\r"))
+        else:
+            attributes[name] = value
+    return attributes
+
+
+class _StartTagReader(HTMLParser):
+    attributes: dict[str, str | None] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.attributes = dict(attrs)
+
+
+def _read_start_tag(element: etree._Element) -> dict[str, str | None]:
+    reader = _StartTagReader(convert_charrefs=False)
+    reader.feed(lxml.html.tostring(element, encoding="unicode", with_tail=False).split(">", 1)[0] + ">")
+    return reader.attributes
+
+
+def _percent_encoded(match: re.Match[str]) -> str:
+    return "".join(f"%{byte:02X}" for byte in match.group(0).encode("utf-8"))
