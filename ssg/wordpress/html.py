@@ -26,6 +26,11 @@ _NOT_NESTING = {"area", "base", "br", "col", "embed", "hr", "img", "input", "lin
                 "wbr", "p", "li"}  # void elements, and p and li, whose end tags are often left out
 _FLATTENED = re.compile(r"</?(?!(?:a|img|br|pre|code|h[1-6])\b)[a-zA-Z][\w-]*[^>]*>")
 _PARSER = lxml.html.HTMLParser(huge_tree=True, remove_comments=False)
+# Every element is a plain HtmlElement (none of lxml.html's form classes, which the clean-up drops):
+# lxml then picks the class in C instead of calling lxml.html's Python lookup for each element.
+_PARSER.set_element_class_lookup(etree.ElementDefaultClassLookup(
+    element=lxml.html.HtmlElement, comment=lxml.html.HtmlComment, pi=lxml.html.HtmlProcessingInstruction,
+    entity=lxml.html.HtmlEntity))
 _OPENING_P = re.compile(r"<p[\s>]", re.IGNORECASE)
 _CLOSING_P = re.compile(r"</p\s*>", re.IGNORECASE)
 _MORE = re.compile(r"^more-\d+$")
@@ -61,7 +66,7 @@ def html_to_markdown(html_text: str) -> Converted:
     if not html_text.strip():
         return Converted("", notes)
     html_text = expand_shortcodes(html_text, notes)
-    depth = nesting_depth(html_text)
+    depth = nesting_depth(html_text) if html_text.count("<") > MAX_DEPTH else 0  # each level needs a "<"
     if depth > MAX_DEPTH:
         html_text = _FLATTENED.sub(" ", html_text)
         notes.append(f"its HTML was nested {depth} levels deep; layout elements were removed to keep the text")
