@@ -246,7 +246,7 @@ def _space_out_tokens(markdown: str) -> str:
     lines = markdown.split("\n")
     spaced: list[str] = []
     for number, line in enumerate(lines):
-        token = _TOKEN_LINE.match(line)
+        token = _TOKEN_LINE.match(line) if "qqssgblock" in line else None  # the regex alone is slow
         if token:
             blank = token.group(1).rstrip() if set(token.group(1)) <= {">", " "} else ""
             if spaced and spaced[-1].strip(" >"):
@@ -269,5 +269,6 @@ def put_blocks_back(markdown: str, blocks: list[str]) -> str:
         lines = blocks[number].split("\n")
         return "\n".join((prefix + line) if line else prefix.rstrip() for line in lines)
 
-    markdown = _TOKEN_LINE.sub(block, _FOOTNOTE_TOKEN.sub(r"[^\1]", _space_out_tokens(markdown))).strip("\n")
+    lines = _FOOTNOTE_TOKEN.sub(r"[^\1]", _space_out_tokens(markdown)).split("\n")
+    markdown = "\n".join(_TOKEN_LINE.sub(block, line) if "qqssgblock" in line else line for line in lines).strip("\n")
     return markdown + "\n" if markdown else ""
