@@ -9,7 +9,7 @@ import pytest
 from lxml import etree
 
 from ssg.wordpress.blocks import set_blocks_aside
-from ssg.wordpress.html import _PARSER, clean_tree
+from ssg.wordpress.html import clean_tree, parse_fragment
 from ssg.wordpress.html2md import run_html2text, tree_to_markdown
 
 from conftest import LOOPBACK_DUMP
@@ -50,7 +50,7 @@ def test_the_tree_gives_the_markdown_the_serialised_html_gives(cleaned):
     bodies = _bodies()
     assert len(bodies) > 150
     for body in bodies:
-        root = lxml.html.fragment_fromstring(body, create_parent="div", parser=_PARSER)
+        root = parse_fragment(body)
         if cleaned:
             clean_tree(root)
             set_blocks_aside(root, [])

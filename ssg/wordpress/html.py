@@ -70,12 +70,26 @@ def html_to_markdown(html_text: str) -> Converted:
     if depth > MAX_DEPTH:
         html_text = _FLATTENED.sub(" ", html_text)
         notes.append(f"its HTML was nested {depth} levels deep; layout elements were removed to keep the text")
-    root = lxml.html.fragment_fromstring(html_text, create_parent="div", parser=_PARSER)
+    root = parse_fragment(html_text)
     clean_tree(root)
     blocks: list[str] = []
     set_blocks_aside(root, blocks)
     markdown = tree_to_markdown(root)
     return Converted(put_blocks_back(markdown, blocks), notes)
+
+
+def parse_fragment(html_text: str) -> lxml.html.HtmlElement:
+    """lxml.html.fragment_fromstring(html_text, create_parent="div"), with the parent made by _PARSER.
+
+    lxml.html makes the parent with its own parser, which moves the whole tree to a document whose
+    elements get their class from lxml.html's Python lookup.
+    """
+    elements = lxml.html.fragments_fromstring(html_text, parser=_PARSER)
+    root = _PARSER.makeelement("div")
+    if elements and isinstance(elements[0], str):
+        root.text = elements.pop(0)
+    root.extend(elements)
+    return root
 
 
 def nesting_depth(html_text: str) -> int:
