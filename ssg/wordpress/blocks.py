@@ -64,14 +64,14 @@ def set_blocks_aside(root: lxml.html.HtmlElement, blocks: list[str]) -> None:
 
 def _block_for(element: lxml.html.HtmlElement) -> str | None:
     tag = element.tag
-    classes = set((element.get("class") or "").split())
     if tag == "pre":
         return code_block(element)
     if tag == "table":
         return pipe_table(element) or html_block(element)
-    if tag in ("figure", "div") and (classes & {"wp-block-gallery", "gallery", "tiled-gallery", "blocks-gallery-grid"}):
+    classes = set((element.get("class") or "").split()) if tag in ("figure", "div") else set()
+    if classes & {"wp-block-gallery", "gallery", "tiled-gallery", "blocks-gallery-grid"}:
         return html_block(element)
-    if tag == "figure" or (tag == "div" and "wp-caption" in classes):
+    if tag == "figure" or "wp-caption" in classes:
         if "wp-block-embed" in classes:
             return embed_block(element)
         has_caption = element.find(".//figcaption") is not None or any(

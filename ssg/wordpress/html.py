@@ -149,27 +149,29 @@ def _footnotes(root: lxml.html.HtmlElement) -> None:
 
 
 def _clean_element(element: lxml.html.HtmlElement) -> bool:
-    if element.tag in _DROPPED_TAGS or has_class(element, _DROPPED_CLASSES) or _hidden(element):
+    tag = element.tag
+    if tag in _DROPPED_TAGS or (len(element.attrib) and (has_class(element, _DROPPED_CLASSES) or _hidden(element))):
         remove_keeping_tail(element)
         return False
-    if element.tag == "span" and _MORE.match(element.get("id", "")):
+    if tag == "span" and _MORE.match(element.get("id", "")):
         _replace_with_marker(element, "<!--more-->")
         return False
-    if element.tag == "select":
+    if tag == "select":
         _select_to_list(element)
         return False
-    if element.tag == "img":
+    if tag == "img":
         _real_image_source(element)
-    elif element.tag in _EMPHASIS:
+    elif tag in _EMPHASIS:
         return _tidy_emphasis(element)
     return True
 
 
 def _tidy_emphasis(element: lxml.html.HtmlElement) -> bool:
     """Spaces move outside bold and italic, and empty ones go: html2text writes `** x**` otherwise."""
-    if not element.text_content().strip() and element.find(".//img") is None:
-        if element.text_content():
-            element.tail = element.text_content() + (element.tail or "")
+    content = element.text_content()
+    if not content.strip() and element.find(".//img") is None:
+        if content:
+            element.tail = content + (element.tail or "")
         remove_keeping_tail(element)
         return False
     family = _STRONG if element.tag in _STRONG else _EMPHASIS - _STRONG

@@ -113,31 +113,30 @@ def tree_to_markdown(root: etree._Element) -> str:
 
 
 def _feed_tree(converter: Converter, root: etree._Element) -> None:
+    handle_tag, handle_data = converter.handle_tag, converter.handle_data
     walker = etree.iterwalk(root, events=("start", "end", "comment", "pi"))
     for event, node in walker:  # comments and processing instructions: only their tails count
         tag = node.tag
         if event == "start":
             if tag in ("script", "style") or not _PLAIN_TAG.match(tag):
                 raise _Unusual  # lxml writes their text raw, and HTMLParser reads it raw
-            converter.handle_tag(tag, _attributes(node), True)
+            handle_tag(tag, _attributes(node), True)
             if tag in _VOID:
                 walker.skip_subtree()
-            elif node.text:
-                _feed_text(converter, node.text)
+                continue
+            text = node.text
+        else:
+            if event == "end" and tag not in _VOID and (tag != "li" or len(node) or node.text is not None):
+                handle_tag(tag, {}, False)  # lxml writes an empty <li> without its end tag
+            text = node.tail
+        if not text:
             continue
-        if event == "end" and tag not in _VOID and (tag != "li" or len(node) or node.text is not None):
-            converter.handle_tag(tag, {}, False)  # lxml writes an empty <li> without its end tag
-        if node.tail:
-            _feed_text(converter, node.tail)
-
-
-def _feed_text(converter: Converter, text: str) -> None:
-    if "&" in text or "<" in text or ">" in text:
-        for piece in _TEXT_ESCAPED.split(text):
-            if piece:
-                converter.handle_data(piece)
-    else:
-        converter.handle_data(text)
+        if "&" in text or "<" in text or ">" in text:
+            for piece in _TEXT_ESCAPED.split(text):
+                if piece:
+                    handle_data(piece)
+        else:
+            handle_data(text)
 
 
 def _attributes(element: etree._Element) -> dict[str, str | None]:
