@@ -110,12 +110,11 @@ def nesting_depth(html_text: str) -> int:
 
 def clean_tree(root: lxml.html.HtmlElement) -> None:
     """Drop block comments and interactive parts; mark <!--more-->; unwrap what only styles."""
-    for node in list(root.iter(etree.Comment, etree.ProcessingInstruction)):
-        text = (node.text or "").strip() if isinstance(node, etree._Comment) else ""
+    for node in list(root.iter(etree.Comment)):
+        text = (node.text or "").strip()
         if text in ("more", "nextpage") or text.startswith("more "):
             _replace_with_marker(node, f"<!--{text.split()[0]}-->")
-        else:
-            remove_keeping_tail(node)
+    etree.strip_tags(root, etree.Comment, etree.ProcessingInstruction)  # the others go, their tails stay
     _footnotes(root)
     walk(root, _clean_element)
 
