@@ -54,7 +54,15 @@ def test_the_tree_gives_the_markdown_the_serialised_html_gives(cleaned):
         if cleaned:
             clean_tree(root)
             set_blocks_aside(root, [])
-        assert tree_to_markdown(root) == run_html2text(lxml.html.tostring(root, encoding="unicode")), body[:300]
+        serialised = lxml.html.tostring(root, encoding="unicode")
+        assert _outcome(tree_to_markdown, root) == _outcome(run_html2text, serialised), body[:300]
+
+
+def _outcome(convert, source) -> str | type:
+    try:
+        return convert(source)
+    except AssertionError as error:  # html2text's own, on a bare <ol start> that the clean-up removes
+        return type(error)
 
 
 def test_what_lxml_does_not_write_is_not_converted():

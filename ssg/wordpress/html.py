@@ -31,6 +31,10 @@ _PARSER = lxml.html.HTMLParser(huge_tree=True, remove_comments=False)
 _PARSER.set_element_class_lookup(etree.ElementDefaultClassLookup(
     element=lxml.html.HtmlElement, comment=lxml.html.HtmlComment, pi=lxml.html.HtmlProcessingInstruction,
     entity=lxml.html.HtmlEntity))
+# Characters XML does not allow (most control characters), as themselves or as references like &#12;.
+_NOT_XML_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_NOT_XML_REFERENCE = re.compile(r"&#(?:0*([1-8]|1[124-9]|2\d|3[01]|6553[45])(?!\d)"
+                                r"|[xX]0*([1-8bBcCeEfF]|1[0-9a-fA-F]|[fF]{3}[eEfF])(?![0-9a-fA-F]));?")
 _OPENING_P = re.compile(r"<p[\s>]", re.IGNORECASE)
 _CLOSING_P = re.compile(r"</p\s*>", re.IGNORECASE)
 _MORE = re.compile(r"^more-\d+$")
@@ -70,12 +74,34 @@ def html_to_markdown(html_text: str) -> Converted:
     if depth > MAX_DEPTH:
         html_text = _FLATTENED.sub(" ", html_text)
         notes.append(f"its HTML was nested {depth} levels deep; layout elements were removed to keep the text")
+    try:
+        markdown = _convert(html_text)
+    except ValueError:  # lxml refuses control characters when the clean-up gives text back to it
+        markdown = _convert(without_control_characters(html_text))
+    return Converted(markdown, notes)
+
+
+def _convert(html_text: str) -> str:
     root = parse_fragment(html_text)
     clean_tree(root)
     blocks: list[str] = []
     set_blocks_aside(root, blocks)
-    markdown = tree_to_markdown(root)
-    return Converted(put_blocks_back(markdown, blocks), notes)
+    return put_blocks_back(tree_to_markdown(root), blocks)
+
+
+def without_control_characters(html_text: str) -> str:
+    """The HTML without the control characters that XML (and so lxml) does not allow; form feeds
+    and the other whitespace ones become a space, as html2text reads them."""
+    if _NOT_XML_CHARACTER.search(html_text):
+        html_text = _NOT_XML_CHARACTER.sub(lambda found: " " if found.group(0).isspace() else "", html_text)
+    if "&#" in html_text and _NOT_XML_REFERENCE.search(html_text):
+        html_text = _NOT_XML_REFERENCE.sub(_reference_replacement, html_text)
+    return html_text
+
+
+def _reference_replacement(found: re.Match[str]) -> str:
+    decimal, hexadecimal = found.groups()
+    return " " if chr(int(decimal) if decimal else int(hexadecimal, 16)).isspace() else ""
 
 
 def parse_fragment(html_text: str) -> lxml.html.HtmlElement:
@@ -160,6 +186,8 @@ def _clean_element(element: lxml.html.HtmlElement) -> bool:
         return False
     if tag == "img":
         _real_image_source(element)
+    elif tag in ("ol", "ul") and element.get("start") == "":
+        del element.attrib["start"]  # html2text fails on a bare <ol start>; an empty one means nothing
     elif tag in _EMPHASIS:
         return _tidy_emphasis(element)
     return True
