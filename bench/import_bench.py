@@ -1,13 +1,18 @@
-"""Import benchmark: synthetic WordPress REST dumps through `ssg import`, with speed and peak memory.
+"""Import benchmark: synthetic WordPress REST dumps through `ssg import`, with speed, CPU and peak memory.
 
-    python bench/import_bench.py                  # 2,000 and 10,000 records (memory at two sizes)
-    python bench/import_bench.py --sizes 150000   # the big-site check (takes a while)
+    python bench/import_bench.py                          # 2,000 and 10,000 records
+    python bench/import_bench.py --sizes 150000           # the big-site check (takes a while)
+    python bench/import_bench.py --baseline ../main       # before/after: another checkout, same dumps, same run
 
 Records are ~600 words of realistic post HTML (paragraphs with links and emphasis, headings, a
 list, a captioned image, a quote, sometimes code or a table), 100 to a file as `?per_page=100`
-pages are, beside categories, tags and users dumps. For scale, the same bodies are also run
-through plain html2text in one process, the library ssg builds on (no WordPress importer of
-Hugo or Pelican reads REST JSON, so there is no like-for-like peer to time).
+pages are, beside categories, tags and users dumps. Each import runs `ssg import` in a fresh
+site and reports records a second (wall), CPU milliseconds a record (the import and its worker
+processes, user + system: the figure least moved by other work on the machine) and peak memory
+(PSS of the whole process tree). With `--baseline`, the same dumps also go through the ssg in
+that folder, the two alternating round by round, so both see the same load. For scale, the
+bodies also go through plain html2text in one process, the library ssg converts with (no
+WordPress importer of Hugo or Pelican reads REST JSON, so there is no like-for-like peer to time).
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import os
 import random
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -27,6 +33,7 @@ from pathlib import Path
 WORDS = ("archive site post people city river morning government report museum winter music garden "
          "policy school history market station island summer street library council festival bridge "
          "research harbour village election mountain coast theatre").split()
+HERE = Path(__file__).resolve().parent.parent
 
 
 def paragraph(rng: random.Random, words: int) -> str:
@@ -105,26 +112,32 @@ def tree_pss_mb(pid: int) -> float:
     return total_kb / 1024
 
 
-def run_import(dump: Path, site: Path) -> dict[str, float]:
-    """`ssg import` in a child process: seconds, records written, peak memory of it and its workers."""
+def run_import(code: Path, dump: Path, site: Path) -> dict[str, float]:
+    """`ssg import` (the ssg in `code`) in a child process: seconds, records, CPU seconds and peak memory."""
     site.mkdir()
     (site / "ssg.toml").write_text("")
+    environment = dict(os.environ, PYTHONPATH=str(code))
     command = [sys.executable, "-m", "ssg", "import", str(dump), "--site", str(site)]
     started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                               env=environment, cwd=site)
     peak = 0.0
-    while process.poll() is None:
+    while True:  # wait4 also gives the CPU time of the import and of the workers it waited for
+        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+        if pid:
+            break
         peak = max(peak, tree_pss_mb(process.pid))
         time.sleep(0.2)
     seconds = time.perf_counter() - started
     summary = process.stdout.read()
-    if process.returncode != 0:
+    if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"ssg import failed: {summary}")
     written = sum(int(number) for number in re.findall(r"(\d+) (?:posts?|pages?)\b", summary.split(";")[0]))
-    return {"seconds": seconds, "records": written, "peak_mb": peak}
+    return {"seconds": seconds, "records": written, "cpu": usage.ru_utime + usage.ru_stime, "peak_mb": peak}
 
 
 def plain_html2text(dump: Path, limit: int) -> float:
+    """Records a second through plain html2text (bodywidth=0) in this one process."""
     import html2text
 
     bodies = []
@@ -134,28 +147,48 @@ def plain_html2text(dump: Path, limit: int) -> float:
             break
     started = time.perf_counter()
     for body in bodies[:limit]:
-        converter = html2text.HTML2Text(bodywidth=0)
-        converter.handle(body)
+        html2text.HTML2Text(bodywidth=0).handle(body)
     return limit / (time.perf_counter() - started)
+
+
+def load() -> str:
+    return ", ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[2000, 10000])
+    parser.add_argument("--rounds", type=int, default=1, help="imports of each dump by each ssg (best and median kept)")
+    parser.add_argument("--baseline", type=Path, help="another ssg checkout to compare with, e.g. a worktree of main")
     args = parser.parse_args()
-    print(f"cores: {os.cpu_count()}, load average: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    print(f"{'records':>8} {'seconds':>8} {'records/s':>10} {'peak MB (PSS, all processes)':>29}")
+    codes = {"ssg": HERE} | ({f"baseline ({args.baseline})": args.baseline.resolve()} if args.baseline else {})
+    print(f"cores: {os.cpu_count()}, load average at the start: {load()}")
+    print(f"{'records':>8}  {'ssg':<24} {'records/s':>10} {'(median)':>9} {'CPU ms/record':>14} {'peak MB (PSS)':>14}")
     with tempfile.TemporaryDirectory() as scratch:
         for size in args.sizes:
             dump = Path(scratch, f"dump-{size}")
             make_dump(dump, size)
-            figures = run_import(dump, Path(scratch, f"site-{size}"))
-            print(f"{figures['records']:>8} {figures['seconds']:>8.1f} {figures['records'] / figures['seconds']:>10.0f} "
-                  f"{figures['peak_mb']:>29.0f}", flush=True)
+            results: dict[str, list[dict[str, float]]] = {name: [] for name in codes}
+            for _ in range(args.rounds):
+                for name, code in codes.items():
+                    site = Path(scratch, "site")
+                    results[name].append(run_import(code, dump, site))
+                    shutil.rmtree(site)
+            best = {}
+            for name, runs in results.items():
+                rates = [run["records"] / run["seconds"] for run in runs]
+                best[name] = max(runs, key=lambda run: run["records"] / run["seconds"])
+                print(f"{best[name]['records']:>8}  {name:<24} {max(rates):>10.0f} {statistics.median(rates):>9.0f} "
+                      f"{min(run['cpu'] for run in runs) / best[name]['records'] * 1000:>14.2f} "
+                      f"{max(run['peak_mb'] for run in runs):>14.0f}", flush=True)
+            if args.baseline:
+                ours, theirs = best["ssg"], best[next(name for name in codes if name != "ssg")]
+                print(f"{'':>8}  ssg / baseline: {theirs['seconds'] / ours['seconds']:.2f}x the records a second, "
+                      f"{ours['cpu'] / theirs['cpu']:.2f}x the CPU, {ours['peak_mb'] / theirs['peak_mb']:.2f}x the memory")
             rate = plain_html2text(dump, min(size, 1000))
-            print(f"{'':>8} plain html2text, one process: {rate:.0f} records/s "
-                  f"(ssg import is {figures['records'] / figures['seconds'] / rate:.2f}x that)", flush=True)
-            shutil.rmtree(Path(scratch, f"site-{size}"))
+            ours = best["ssg"]
+            print(f"{'':>8}  plain html2text, one process: {rate:.0f} records/s; ssg import is "
+                  f"{ours['records'] / ours['seconds'] / rate:.2f}x that (load average now {load()})", flush=True)
             shutil.rmtree(dump)
 
 

@@ -59,6 +59,12 @@ def test_code_inside_a_quote_stays_inside_it_with_its_blank_line():
     assert html.unescape(rendered.split("<pre>")[1].split("</pre>")[0]) == "a\n\nb"
 
 
+def test_control_characters_inside_the_text_are_dropped_and_the_rest_converted():
+    # lxml refuses them when the clean-up moves text around (here: the spaces of the emphasis).
+    html = "<p>Form\x0cfeed, <em>\x01bold </em>and&#1; <strong>&#x0c;</strong>end</p>"
+    assert html_to_markdown(html).markdown == "Form feed, *bold* and end\n"
+
+
 def test_deep_nesting_neither_crashes_nor_loses_the_text():
     html = "<div>" * 20000 + "deep text" + "</div>" * 20000
     assert html_to_markdown(html).markdown.strip() == "deep text"

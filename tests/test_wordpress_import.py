@@ -154,6 +154,24 @@ def test_file_names_are_safe_and_stay_inside_content(new_site, tmp_path, slug, n
     assert written[0].resolve().is_relative_to((new_site / "content").resolve())
 
 
+def test_nothing_is_written_through_a_link_that_leads_out_of_content(new_site, tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    content = new_site / "content"
+    (content / "posts").mkdir(parents=True, exist_ok=True)
+    (content / "posts/2023").symlink_to(outside, target_is_directory=True)  # where the seed goes
+    (content / "pages").mkdir(exist_ok=True)
+    (content / "pages/about.md").symlink_to(outside / "about.md")
+    folders: dict[Path, bool] = {}
+    assert not write.inside_content(content / "posts/2023/12/hello.md", content, folders)
+    assert not write.inside_content(content / "pages/about.md", content, folders)
+    assert write.inside_content(content / "pages/team/contact.md", content, folders)
+    assert (content / "pages/team").is_dir() and not any(outside.iterdir())
+    with pytest.raises(AssertionError, match="refusing to write outside content"):
+        import_sources(load_config(new_site), [SEED])
+    assert not any(outside.rglob("*"))
+
+
 def test_unresolved_ids_are_kept_as_numbers_and_reported(new_site, run_ssg, tmp_path):
     source = tmp_path / "post.json"
     source.write_text(json.dumps([record(categories=[12], tags=[5], author=3, featured_media=9)]))

@@ -16,7 +16,7 @@ from lxml import etree
 
 from html2text.utils import escape_md_section
 
-from ssg.wordpress.html2md import NEEDS_ESCAPE, escape_text, run_html2text
+from ssg.wordpress.html2md import escape_text, needs_escape, run_html2text
 from ssg.wordpress.tree import remove_keeping_tail, walk
 
 _TOKEN = "qqssgblock{}qq"
@@ -64,14 +64,14 @@ def set_blocks_aside(root: lxml.html.HtmlElement, blocks: list[str]) -> None:
 
 def _block_for(element: lxml.html.HtmlElement) -> str | None:
     tag = element.tag
-    classes = set((element.get("class") or "").split())
     if tag == "pre":
         return code_block(element)
     if tag == "table":
         return pipe_table(element) or html_block(element)
-    if tag in ("figure", "div") and (classes & {"wp-block-gallery", "gallery", "tiled-gallery", "blocks-gallery-grid"}):
+    classes = set((element.get("class") or "").split()) if tag in ("figure", "div") else set()
+    if classes & {"wp-block-gallery", "gallery", "tiled-gallery", "blocks-gallery-grid"}:
         return html_block(element)
-    if tag == "figure" or (tag == "div" and "wp-caption" in classes):
+    if tag == "figure" or "wp-caption" in classes:
         if "wp-block-embed" in classes:
             return embed_block(element)
         has_caption = element.find(".//figcaption") is not None or any(
@@ -175,7 +175,7 @@ def pipe_table(table: lxml.html.HtmlElement) -> str | None:
 def _cell_markdown(cell: lxml.html.HtmlElement) -> str:
     if len(cell) == 0:  # text only, the usual case: no need to run html2text
         text = " ".join((cell.text or "").split())
-        return (escape_text(escape_md_section(text)) if NEEDS_ESCAPE.search(text) else text).replace("|", "\\|")
+        return (escape_text(escape_md_section(text)) if needs_escape(text) else text).replace("|", "\\|")
     inner = (cell.text and html.escape(cell.text, quote=False) or "") + "".join(
         lxml.html.tostring(child, encoding="unicode") for child in cell)
     markdown = run_html2text(inner).strip()
@@ -246,7 +246,7 @@ def _space_out_tokens(markdown: str) -> str:
     lines = markdown.split("\n")
     spaced: list[str] = []
     for number, line in enumerate(lines):
-        token = _TOKEN_LINE.match(line)
+        token = _TOKEN_LINE.match(line) if "qqssgblock" in line else None  # the regex alone is slow
         if token:
             blank = token.group(1).rstrip() if set(token.group(1)) <= {">", " "} else ""
             if spaced and spaced[-1].strip(" >"):
@@ -269,5 +269,6 @@ def put_blocks_back(markdown: str, blocks: list[str]) -> str:
         lines = blocks[number].split("\n")
         return "\n".join((prefix + line) if line else prefix.rstrip() for line in lines)
 
-    markdown = _TOKEN_LINE.sub(block, _FOOTNOTE_TOKEN.sub(r"[^\1]", _space_out_tokens(markdown))).strip("\n")
+    lines = _FOOTNOTE_TOKEN.sub(r"[^\1]", _space_out_tokens(markdown)).split("\n")
+    markdown = "\n".join(_TOKEN_LINE.sub(block, line) if "qqssgblock" in line else line for line in lines).strip("\n")
     return markdown + "\n" if markdown else ""

@@ -16,7 +16,7 @@ import lxml.html
 from lxml import etree
 
 from ssg.wordpress.blocks import FOOTNOTE, put_blocks_back, set_blocks_aside
-from ssg.wordpress.html2md import run_html2text
+from ssg.wordpress.html2md import run_html2text, tree_to_markdown
 from ssg.wordpress.shortcodes import expand_shortcodes
 from ssg.wordpress.tree import has_class, remove_keeping_tail, walk
 
@@ -26,6 +26,15 @@ _NOT_NESTING = {"area", "base", "br", "col", "embed", "hr", "img", "input", "lin
                 "wbr", "p", "li"}  # void elements, and p and li, whose end tags are often left out
 _FLATTENED = re.compile(r"</?(?!(?:a|img|br|pre|code|h[1-6])\b)[a-zA-Z][\w-]*[^>]*>")
 _PARSER = lxml.html.HTMLParser(huge_tree=True, remove_comments=False)
+# Every element is a plain HtmlElement (none of lxml.html's form classes, which the clean-up drops):
+# lxml then picks the class in C instead of calling lxml.html's Python lookup for each element.
+_PARSER.set_element_class_lookup(etree.ElementDefaultClassLookup(
+    element=lxml.html.HtmlElement, comment=lxml.html.HtmlComment, pi=lxml.html.HtmlProcessingInstruction,
+    entity=lxml.html.HtmlEntity))
+# Characters XML does not allow (most control characters), as themselves or as references like &#12;.
+_NOT_XML_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_NOT_XML_REFERENCE = re.compile(r"&#(?:0*([1-8]|1[124-9]|2\d|3[01]|6553[45])(?!\d)"
+                                r"|[xX]0*([1-8bBcCeEfF]|1[0-9a-fA-F]|[fF]{3}[eEfF])(?![0-9a-fA-F]));?")
 _OPENING_P = re.compile(r"<p[\s>]", re.IGNORECASE)
 _CLOSING_P = re.compile(r"</p\s*>", re.IGNORECASE)
 _MORE = re.compile(r"^more-\d+$")
@@ -61,16 +70,52 @@ def html_to_markdown(html_text: str) -> Converted:
     if not html_text.strip():
         return Converted("", notes)
     html_text = expand_shortcodes(html_text, notes)
-    depth = nesting_depth(html_text)
+    depth = nesting_depth(html_text) if html_text.count("<") > MAX_DEPTH else 0  # each level needs a "<"
     if depth > MAX_DEPTH:
         html_text = _FLATTENED.sub(" ", html_text)
         notes.append(f"its HTML was nested {depth} levels deep; layout elements were removed to keep the text")
-    root = lxml.html.fragment_fromstring(html_text, create_parent="div", parser=_PARSER)
+    try:
+        markdown = _convert(html_text)
+    except ValueError:  # lxml refuses control characters when the clean-up gives text back to it
+        markdown = _convert(without_control_characters(html_text))
+    return Converted(markdown, notes)
+
+
+def _convert(html_text: str) -> str:
+    root = parse_fragment(html_text)
     clean_tree(root)
     blocks: list[str] = []
     set_blocks_aside(root, blocks)
-    markdown = run_html2text(lxml.html.tostring(root, encoding="unicode"))
-    return Converted(put_blocks_back(markdown, blocks), notes)
+    return put_blocks_back(tree_to_markdown(root), blocks)
+
+
+def without_control_characters(html_text: str) -> str:
+    """The HTML without the control characters that XML (and so lxml) does not allow; form feeds
+    and the other whitespace ones become a space, as html2text reads them."""
+    if _NOT_XML_CHARACTER.search(html_text):
+        html_text = _NOT_XML_CHARACTER.sub(lambda found: " " if found.group(0).isspace() else "", html_text)
+    if "&#" in html_text and _NOT_XML_REFERENCE.search(html_text):
+        html_text = _NOT_XML_REFERENCE.sub(_reference_replacement, html_text)
+    return html_text
+
+
+def _reference_replacement(found: re.Match[str]) -> str:
+    decimal, hexadecimal = found.groups()
+    return " " if chr(int(decimal) if decimal else int(hexadecimal, 16)).isspace() else ""
+
+
+def parse_fragment(html_text: str) -> lxml.html.HtmlElement:
+    """lxml.html.fragment_fromstring(html_text, create_parent="div"), with the parent made by _PARSER.
+
+    lxml.html makes the parent with its own parser, which moves the whole tree to a document whose
+    elements get their class from lxml.html's Python lookup.
+    """
+    elements = lxml.html.fragments_fromstring(html_text, parser=_PARSER)
+    root = _PARSER.makeelement("div")
+    if elements and isinstance(elements[0], str):
+        root.text = elements.pop(0)
+    root.extend(elements)
+    return root
 
 
 def nesting_depth(html_text: str) -> int:
@@ -91,12 +136,11 @@ def nesting_depth(html_text: str) -> int:
 
 def clean_tree(root: lxml.html.HtmlElement) -> None:
     """Drop block comments and interactive parts; mark <!--more-->; unwrap what only styles."""
-    for node in list(root.iter(etree.Comment, etree.ProcessingInstruction)):
-        text = (node.text or "").strip() if isinstance(node, etree._Comment) else ""
+    for node in list(root.iter(etree.Comment)):
+        text = (node.text or "").strip()
         if text in ("more", "nextpage") or text.startswith("more "):
             _replace_with_marker(node, f"<!--{text.split()[0]}-->")
-        else:
-            remove_keeping_tail(node)
+    etree.strip_tags(root, etree.Comment, etree.ProcessingInstruction)  # the others go, their tails stay
     _footnotes(root)
     walk(root, _clean_element)
 
@@ -130,27 +174,31 @@ def _footnotes(root: lxml.html.HtmlElement) -> None:
 
 
 def _clean_element(element: lxml.html.HtmlElement) -> bool:
-    if element.tag in _DROPPED_TAGS or has_class(element, _DROPPED_CLASSES) or _hidden(element):
+    tag = element.tag
+    if tag in _DROPPED_TAGS or (len(element.attrib) and (has_class(element, _DROPPED_CLASSES) or _hidden(element))):
         remove_keeping_tail(element)
         return False
-    if element.tag == "span" and _MORE.match(element.get("id", "")):
+    if tag == "span" and _MORE.match(element.get("id", "")):
         _replace_with_marker(element, "<!--more-->")
         return False
-    if element.tag == "select":
+    if tag == "select":
         _select_to_list(element)
         return False
-    if element.tag == "img":
+    if tag == "img":
         _real_image_source(element)
-    elif element.tag in _EMPHASIS:
+    elif tag in ("ol", "ul") and element.get("start") == "":
+        del element.attrib["start"]  # html2text fails on a bare <ol start>; an empty one means nothing
+    elif tag in _EMPHASIS:
         return _tidy_emphasis(element)
     return True
 
 
 def _tidy_emphasis(element: lxml.html.HtmlElement) -> bool:
     """Spaces move outside bold and italic, and empty ones go: html2text writes `** x**` otherwise."""
-    if not element.text_content().strip() and element.find(".//img") is None:
-        if element.text_content():
-            element.tail = element.text_content() + (element.tail or "")
+    content = element.text_content()
+    if not content.strip() and element.find(".//img") is None:
+        if content:
+            element.tail = content + (element.tail or "")
         remove_keeping_tail(element)
         return False
     family = _STRONG if element.tag in _STRONG else _EMPHASIS - _STRONG

@@ -11,14 +11,14 @@ from lxml import etree
 def walk(root: lxml.html.HtmlElement, visit: Callable[[lxml.html.HtmlElement], bool]) -> None:
     """Visit every element below root in document order, without recursion (posts can nest deeply).
 
-    `visit` returns False when it removed or replaced the element: its children are then skipped.
+    `visit` returns False when it removed or replaced the element: its children are then skipped,
+    as are elements that a visit took out of the tree, and elements a visit added are not visited.
     """
-    stack = [child for child in reversed(root) if isinstance(child.tag, str)]
-    while stack:
-        element = stack.pop()
-        children = [child for child in reversed(element) if isinstance(child.tag, str)]
-        if visit(element):
-            stack.extend(children)
+    skipped = set()
+    for element in list(root.iterdescendants(etree.Element)):  # one pass in C, then Python for each
+        parent = element.getparent()
+        if parent is None or parent in skipped or not visit(element):
+            skipped.add(element)
 
 
 def remove_keeping_tail(node: etree._Element) -> None:

@@ -90,8 +90,10 @@ def import_sources(config: Config, sources: list[Path], force: bool = False,
     manifest = read_manifest(manifest_path)
     remember_moves(planned, manifest, content, force, report)
 
+    folders: dict[Path, bool] = {}
+
     def write(relative: PurePosixPath, text: str) -> tuple[Path, bool]:
-        return write_generated(content, relative, text, manifest.files, force, report)
+        return write_generated(content, relative, text, manifest.files, force, report, folders)
 
     done = 0
     for results in convert_all(files, planned, registry, jobs):
@@ -316,10 +318,10 @@ def convert_all(files: list[Path], planned: list[Planned], registry: Registry, j
 # --- writing ---
 
 def write_generated(content: Path, relative: PurePosixPath, text: str, manifest: dict[str, str],
-                    force: bool, report: ImportReport) -> tuple[Path, bool]:
+                    force: bool, report: ImportReport, folders: dict[Path, bool]) -> tuple[Path, bool]:
     """Write one generated file unless it is unchanged, or a person edited it since (and not --force)."""
     target = content.joinpath(*relative.parts)
-    if not target.resolve().is_relative_to(content.resolve()):
+    if not inside_content(target, content, folders):
         raise AssertionError(f"refusing to write outside content/: {target}")  # safe_file_name prevents it
     key = relative.as_posix()
     data = text.encode("utf-8")
@@ -332,10 +334,25 @@ def write_generated(content: Path, relative: PurePosixPath, text: str, manifest:
         if not force and manifest.get(key) != _digest(current):
             report.kept_edited.append(target)
             return target, False
-    target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(data)
     manifest[key] = _digest(data)
     return target, True
+
+
+def inside_content(target: Path, content: Path, folders: dict[Path, bool]) -> bool:
+    """True when target, symbolic links followed, lies in content/; its folder is made if missing.
+
+    Each folder is resolved (and made) once per import, not once per file: a file that is not a
+    link lies where its folder does.
+    """
+    if target.is_symlink():
+        return target.resolve().is_relative_to(content.resolve())
+    folder = target.parent
+    if folder not in folders:
+        folders[folder] = folder.resolve().is_relative_to(content.resolve())
+        if folders[folder]:
+            folder.mkdir(parents=True, exist_ok=True)
+    return folders[folder]
 
 
 def site_info(registry: Registry, planned: list[Planned]) -> dict[str, Any]:
