@@ -11,6 +11,7 @@ import gc
 import logging
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -53,12 +54,21 @@ def for_each_chunk(function: Callable[[Sequence[Any]], list[Any]], items: Sequen
     _work = (function, items)
     gc.freeze()  # objects the workers inherit stay shared: the collector does not touch their pages
     try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        with multiprocessing.get_context("fork").Pool(jobs, initializer=quiet_worker) as pool:
             for results in pool.imap(_run, ranges, chunksize=1):
                 consume(results)
     finally:
         _work = None
         gc.unfreeze()
+
+
+def quiet_worker() -> None:
+    """In a worker: leave Ctrl-C to the parent, which stops the pool, and end quietly when it does.
+
+    A worker forked from `ssg serve` would otherwise inherit its SIGTERM handler and print a
+    KeyboardInterrupt traceback each time a pool is closed."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _run(bounds: tuple[int, int]) -> list[Any]:

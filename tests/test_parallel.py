@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 from pathlib import Path
 
 from ssg import parallel
@@ -33,3 +34,21 @@ def test_worker_processes_write_the_same_bytes_as_one_process(imported_dump, tmp
     assert len(set(PIDS[0].read_text().split()) - {str(os.getpid())}) >= 2  # bodies and pages, in workers
     assert one.files == two.files > 500
     assert files(tmp_path / "one") == files(tmp_path / "two")
+
+
+def double(items):
+    return [item * 2 for item in items]
+
+
+def test_workers_end_quietly_under_a_process_that_turns_sigterm_into_ctrl_c(capfd):
+    # `ssg serve` does that; closing a pool sends its workers SIGTERM, which once printed a
+    # KeyboardInterrupt traceback per worker into the preview's terminal.
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        assert parallel.map_chunks(double, list(range(2000)), jobs=2) == [item * 2 for item in range(2000)]
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert "Traceback" not in capfd.readouterr().err

@@ -28,6 +28,7 @@ from ssg import frontmatter, urls
 from ssg.config import Config
 from ssg.data import DATA_DIR, SITE_NAME, TERMS_NAME
 from ssg.errors import SsgError
+from ssg.parallel import quiet_worker
 from ssg.wordpress.map import Summary, map_record, summarize
 from ssg.wordpress.read import (
     POST_LIKE, Registry, add_embedded, add_to_registry, find_source_files, kind_of, records_of,
@@ -268,6 +269,7 @@ _REGISTRY: Registry | None = None  # a worker process's copy
 
 def _start_worker(registry: Registry) -> None:
     global _REGISTRY
+    quiet_worker()
     _REGISTRY = registry
 
 
