@@ -94,6 +94,7 @@ def build(root: Path, out: Path | None = None, base_url: str | None = None, draf
     if session is not None:
         session.last = LastBuild(config, site, bodies, {job.path: job for job in planned})
         session.current = {job.path: job.fingerprint for job in planned}
+        session.search_made = not search_pending
     report = BuildReport(output_dir=out, posts=len(site.posts), pages=len(site.pages), files=len(planned),
                          warnings=warnings.count, problems=problems, written=len(written), removed=len(removed),
                          search_pending=search_pending)

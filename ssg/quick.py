@@ -49,6 +49,9 @@ class Session:
 
     last: LastBuild | None = None
     current: dict[str, str] = field(default_factory=dict)  # every output file -> what its content is now
+    # Whether `last.jobs` can make the search index's files; not after a build that left the index
+    # as its folder had it, until `publish_search` brings a new one.
+    search_made: bool = False
     _names: itertools.count = field(default_factory=itertools.count)
     _run: str = field(default_factory=lambda: secrets.token_hex(4))
 
@@ -82,7 +85,7 @@ def quick_rebuild(session: Session, config: Config, changed: frozenset[Path], ou
             setattr(old, name, getattr(new, name))
         cache.store_posts({str(old.source): (stamp, old)}, removed=[])
     edited = [old for old, _, _ in edits]
-    fresh = render_bodies(edited, make_link_table(last.site), cache, keep_text=False, forget_others=False)
+    fresh = render_bodies(edited, make_link_table(last.site), cache, keep_text=config.search, forget_others=False)
     for document in edited:
         last.bodies.replace(document.url, fresh.by_url[document.url])
     if not last.shown_in:
@@ -91,12 +94,35 @@ def quick_rebuild(session: Session, config: Config, changed: frozenset[Path], ou
                 last.shown_in.setdefault(id(post), []).append(job.path)
     for path in {path for document in edited for path in last.shown_in.get(id(document), [])}:
         session.current[path] = session.new_content()
-    held = cache.outputs(out)  # the search index is left as it is: a full build follows for it
-    made = [last.jobs[path] for path, content in session.current.items()
-            if held.get(path) != content and not is_search_output(path)]
-    gone = [path for path in held if path not in session.current and not is_search_output(path)]
+    made = bring_up_to_date(session, out, cache)
+    log.info("quick rebuild: %d files", made)
+    return made, last
+
+
+def publish_search(session: Session, search_jobs: list[Job], out: Path, cache: Cache) -> int:
+    """Put a search index made since the last build into `out`, with the rest of the last build; files written."""
+    assert session.last is not None
+    jobs = session.last.jobs
+    for path in [path for path in jobs if is_search_output(path)]:
+        del jobs[path]
+        session.current.pop(path, None)
+    for job in search_jobs:
+        jobs[job.path] = job
+        session.current[job.path] = job.fingerprint
+    session.search_made = True
+    return bring_up_to_date(session, out, cache)
+
+
+def bring_up_to_date(session: Session, out: Path, cache: Cache) -> int:
+    """Make `out` hold what the session says every file holds now; files written. The search index is
+    left as the folder has it when the session cannot make it (a newer one follows)."""
+    assert session.last is not None
+    jobs = session.last.jobs
+    syncs = (lambda path: True) if session.search_made else (lambda path: not is_search_output(path))
+    held = cache.outputs(out)
+    made = [jobs[path] for path, content in session.current.items() if held.get(path) != content and syncs(path)]
+    gone = [path for path in held if path not in session.current and syncs(path)]
     update_folder(made, [path for path in gone if os.path.lexists(out / path)], out,
                   lambda function, items: function(items))
     cache.store_outputs(out, {job.path: session.current[job.path] for job in made}, gone)
-    log.info("quick rebuild: %d files", len(made))
-    return len(made), last
+    return len(made)

@@ -4,10 +4,13 @@ served through a failed one, a build in progress is never visible, and the folde
 from __future__ import annotations
 
 import logging
+import queue
 import threading
 from pathlib import Path
 
 from ssg.errors import SsgError
+from ssg.search import build_search
+from ssg.serve import search_index
 from ssg.serve.preview import SEARCH_INDEX_CHANGE, BuiltSite, Preview, make_site_builder, rebuild, run_rebuilds
 from ssg.serve.server import resolve_path
 
@@ -93,27 +96,61 @@ def test_builds_alternate_between_two_folders_and_never_write_the_one_being_serv
     assert not (new_site / "public").exists()  # the preview never writes what gets published
 
 
-def test_a_rebuild_leaves_the_search_index_for_a_second_one_that_open_pages_do_not_reload_for(new_site, tmp_path):
+def index_files(preview: Preview) -> list[str]:
+    return sorted(path.name for path in (preview.snapshot.site.folder / "_pagefind").rglob("*"))
+
+
+def test_the_search_index_is_made_in_the_background_then_put_in_place_without_reloading_open_pages(new_site, tmp_path):
     post = write_post(new_site, "posts/hello.md", GOOD.format(text="Lighthouse."))
-    asked = []
-    builder = make_site_builder(new_site, tmp_path / "work", request_rebuild=asked.append)
+    asked: queue.Queue[Path] = queue.Queue()
+    builder = make_site_builder(new_site, tmp_path / "work", request_rebuild=asked.put)
     preview = Preview("/")
     rebuild(preview, builder, frozenset(), new_site)
-    assert asked == []  # the first build makes the whole site, index included
-    index = sorted(path.name for path in (preview.snapshot.site.folder / "_pagefind").rglob("*"))
+    assert asked.empty()  # the first build makes the whole site, index included
+    index = index_files(preview)
     post.write_text(GOOD.format(text="Harbour."))
     rebuild(preview, builder, frozenset({post}), new_site)
-    assert "Harbour." in served_text(preview) and asked == [SEARCH_INDEX_CHANGE]
-    assert sorted(path.name for path in (preview.snapshot.site.folder / "_pagefind").rglob("*")) == index
-    result = rebuild(preview, builder, frozenset(asked), new_site)
+    assert "Harbour." in served_text(preview) and index_files(preview) == index
+    assert asked.get(timeout=120) == SEARCH_INDEX_CHANGE
+    result = rebuild(preview, builder, frozenset({SEARCH_INDEX_CHANGE}), new_site)
     assert result.failure is None and result.snapshot.css_only  # open pages keep what they show
-    updated = sorted(path.name for path in (preview.snapshot.site.folder / "_pagefind").rglob("*"))
-    assert updated != index and asked == [SEARCH_INDEX_CHANGE]
+    updated = index_files(preview)
+    assert updated != index
     post.write_text(GOOD.format(text="Harbour lights."))  # a quick rebuild, into the folder with the older index
     rebuild(preview, builder, frozenset({post}), new_site)
     assert "Harbour lights." in served_text(preview)
-    assert sorted(path.name for path in (preview.snapshot.site.folder / "_pagefind").rglob("*")) == index
+    assert index_files(preview) == updated  # it gets the newer one with the new page
     assert all(path.stat().st_size for path in (preview.snapshot.site.folder / "_pagefind").rglob("*.pf_*"))
+
+
+def test_no_rebuild_waits_for_the_search_index_and_an_index_of_an_older_site_is_never_put_in_place(
+        new_site, tmp_path, monkeypatch):
+    post = write_post(new_site, "posts/hello.md", GOOD.format(text="Lighthouse."))
+    indexing, release, indexed = threading.Event(), threading.Event(), []
+
+    def slow_build_search(site, bodies):
+        indexed.append(bodies.by_url["/2024/01/hello/"].text)
+        indexing.set()
+        assert release.wait(60)
+        return build_search(site, bodies)
+
+    monkeypatch.setattr(search_index, "build_search", slow_build_search)
+    asked: queue.Queue[Path] = queue.Queue()
+    builder = make_site_builder(new_site, tmp_path / "work", request_rebuild=asked.put)
+    preview = Preview("/")
+    rebuild(preview, builder, frozenset(), new_site)
+    post.write_text(GOOD.format(text="Harbour."))
+    rebuild(preview, builder, frozenset({post}), new_site)
+    assert indexing.wait(60)
+    post.write_text(GOOD.format(text="Harbour lights."))
+    rebuild(preview, builder, frozenset({post}), new_site)  # returns while the first index is still being made
+    assert "Harbour lights." in served_text(preview) and not release.is_set()
+    release.set()
+    assert asked.get(timeout=120) == SEARCH_INDEX_CHANGE
+    assert asked.empty() and indexed == ["Harbour.", "Harbour lights."]  # the older site's index was dropped
+    before = index_files(preview)
+    assert rebuild(preview, builder, frozenset({SEARCH_INDEX_CHANGE}), new_site).failure is None
+    assert index_files(preview) != before
 
 
 def test_drafts_are_previewed_only_when_asked_for(new_site, tmp_path):

@@ -22,7 +22,9 @@ from ssg.cache import Cache
 from ssg.config import load_config
 from ssg.errors import SsgError
 from ssg.output import copy_tree
-from ssg.quick import Session
+from ssg.quick import Session, publish_search
+from ssg.render import copy_job
+from ssg.serve.search_index import SearchFollower
 
 log = logging.getLogger(__name__)
 
@@ -164,28 +166,45 @@ def make_site_builder(root: Path, workdir: Path, drafts: bool = False,
 
     Each folder is brought up to date from the build cache's record of what it holds; the second
     starts as a copy (hard links) of the first. With `request_rebuild`, a rebuild leaves the search
-    index as it was and asks for one more, with SEARCH_INDEX_CHANGE, which updates it.
+    index as it was and a background thread makes the new one; when it is made, it asks with
+    SEARCH_INDEX_CHANGE for a rebuild that puts it in place.
     """
     cache = Cache(load_config(root).cache_dir)
     session = Session()
     folders = (workdir / "build-a", workdir / "build-b")
     numbers = itertools.count()
+    follower = SearchFollower(lambda: request_rebuild(SEARCH_INDEX_CHANGE)) if request_rebuild else None
+    last: BuiltSite | None = None
+    version = 0  # of the site: one more at each build of the sources
 
-    def build_site(changed: frozenset[Path]) -> BuiltSite:
-        base_path = load_config(root).base_path
-        number = next(numbers)
-        out = folders[number % 2]
+    def next_folder() -> Path:
+        out = folders[next(numbers) % 2]
         if not out.exists() and folders[0].exists():
             copy_tree(folders[0], out)
             cache.copy_folder(folders[0], out)
+        return out
+
+    def build_site(changed: frozenset[Path]) -> BuiltSite:
+        nonlocal last, version
+        base_path = load_config(root).base_path
         content_changes = frozenset(path for path in changed if path != SEARCH_INDEX_CHANGE)
+        if not content_changes and changed and follower is not None and last is not None:
+            index = follower.take(version)
+            if index is None or session.last is None:
+                return last  # made for a site rebuilt since: the index of the newest is on its way
+            out = next_folder()
+            publish_search(session, [copy_job(output) for output in index], out, cache)
+            last = BuiltSite(out, base_path, last.warnings)
+            return last
+        out = next_folder()
         with caught_warnings() as warnings:
             report = build(root, out=out, drafts=drafts, cache=cache, changed=content_changes or None,
-                           defer_search=request_rebuild is not None and SEARCH_INDEX_CHANGE not in changed,
-                           session=session)
-        if report.search_pending and request_rebuild is not None:
-            request_rebuild(SEARCH_INDEX_CHANGE)
-        return BuiltSite(out, base_path, tuple(warnings))
+                           defer_search=follower is not None and bool(content_changes), session=session)
+        version += 1
+        last = BuiltSite(out, base_path, tuple(warnings))
+        if report.search_pending and follower is not None and session.last is not None:
+            follower.follow(version, session.last.site, session.last.bodies)
+        return last
 
     return build_site
 
