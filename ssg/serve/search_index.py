@@ -45,17 +45,11 @@ class SearchFollower:
             made, self._made = self._made, None
         return made[1] if made is not None and made[0] == version else None
 
-    def wait_until_idle(self, timeout: float) -> bool:
-        """For tests and for stopping: whether indexing ended within `timeout` seconds."""
-        with self._condition:
-            return self._condition.wait_for(lambda: not self._working, timeout)
-
     def _run(self) -> None:
         while True:
             with self._condition:
                 if self._wanted is None:
                     self._working = False
-                    self._condition.notify_all()
                     return
                 (version, site, bodies), self._wanted = self._wanted, None
             try:
