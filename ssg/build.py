@@ -11,18 +11,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
 
-from ssg import parallel, urls
+from ssg import parallel
 from ssg.bodies import Bodies, render_bodies
 from ssg.cache import Cache
 from ssg.config import Config, load_config, validate_config
 from ssg.content import load_posts
 from ssg.data import load_site_data
 from ssg.errors import SsgError
-from ssg.fingerprints import Digests, digest_of, input_digest, site_digest
+from ssg.fingerprints import Digests, input_digest, site_digest
 from ssg.links import LinkProblem
 from ssg.output import check_output_dir, update_folder, write_all
 from ssg.quick import LastBuild, Session, quick_rebuild
-from ssg.render import Job, copy_job, image_problems, is_search_output, make_link_table, plan_site
+from ssg.render import Job, copy_job, is_search_output, link_problems, make_link_table, plan_site
 from ssg.search import build_search
 from ssg.site import Site, resolve_site
 from ssg.templates import make_environment
@@ -72,18 +72,15 @@ def build(root: Path, out: Path | None = None, base_url: str | None = None, draf
             quick = quick_rebuild(session, config, changed, out, cache)
             if quick is not None:
                 written, last = quick
-                site = last.site
-                problems = sorted(last.bodies.problems(site.posts + site.pages)
-                                  + image_problems(make_link_table(site), site.posts + site.pages),
-                                  key=lambda problem: (str(problem.source), problem.url))
-                warn_about_links(problems)
-                return BuildReport(output_dir=out, posts=len(site.posts), pages=len(site.pages), files=len(last.jobs),
-                                   warnings=warnings.count, problems=problems, written=written,
-                                   search_pending=config.search)
+                warn_about_links(last.problems)
+                return BuildReport(output_dir=out, posts=len(last.site.posts), pages=len(last.site.pages),
+                                   files=len(last.jobs), warnings=warnings.count, problems=last.problems,
+                                   written=written, search_pending=config.search)
     with _WarningCounter() as warnings:
         site, bodies, planned = make_site(config, drafts, cache, jobs, changed)
-        problems = bodies.problems(site.posts + site.pages) + image_problems(make_link_table(site), site.posts + site.pages)
-        warn_about_links(sorted(problems, key=lambda problem: (str(problem.source), problem.url)))
+        table = make_link_table(site)
+        problems = link_problems(bodies, table, site.posts + site.pages)
+        warn_about_links(problems)
     if strict and warnings.count:
         raise SsgError(f"{warnings.count} warnings and --strict: nothing was written", root)
     search_pending = defer_search and config.search and bool(known)
@@ -92,7 +89,7 @@ def build(root: Path, out: Path | None = None, base_url: str | None = None, draf
     with timed("write"):
         written, removed = write_jobs(planned, out, cache, jobs)
     if session is not None:
-        session.last = LastBuild(config, site, bodies, {job.path: job for job in planned})
+        session.last = LastBuild(config, site, bodies, {job.path: job for job in planned}, table, problems)
         session.current = {job.path: job.fingerprint for job in planned}
         session.search_made = not search_pending
     report = BuildReport(output_dir=out, posts=len(site.posts), pages=len(site.pages), files=len(planned),
@@ -106,8 +103,7 @@ def check(root: Path, drafts: bool = False) -> list[LinkProblem]:
     """Build in memory only, and return every internal link that does not resolve."""
     config = site_config(root, None)
     site, bodies, _ = make_site(config, drafts, Cache(None), jobs=None)
-    problems = bodies.problems(site.posts + site.pages) + image_problems(make_link_table(site), site.posts + site.pages)
-    return sorted(problems, key=lambda problem: (str(problem.source), problem.url))
+    return link_problems(bodies, make_link_table(site), site.posts + site.pages)
 
 
 def make_site(config: Config, drafts: bool, cache: Cache, jobs: int | None,

@@ -22,7 +22,8 @@ from ssg.cache import RACY, Cache
 from ssg.config import Config
 from ssg.content import Post, is_content_file, is_racy, load_post
 from ssg.output import update_folder
-from ssg.render import Job, is_search_output, make_link_table
+from ssg.links import LinkProblem, LinkTable
+from ssg.render import Job, is_search_output, link_problems, problem_order
 from ssg.site import Site
 
 log = logging.getLogger(__name__)
@@ -40,6 +41,8 @@ class LastBuild:
     site: Site
     bodies: Bodies
     jobs: dict[str, Job]
+    table: LinkTable  # what links lead to: no quick rebuild changes it
+    problems: list[LinkProblem]  # links that lead nowhere, sorted
     shown_in: dict[int, list[str]] = field(default_factory=dict)  # id(post) -> paths of the files that show it
 
 
@@ -85,9 +88,12 @@ def quick_rebuild(session: Session, config: Config, changed: frozenset[Path], ou
             setattr(old, name, getattr(new, name))
         cache.store_posts({str(old.source): (stamp, old)}, removed=[])
     edited = [old for old, _, _ in edits]
-    fresh = render_bodies(edited, make_link_table(last.site), cache, keep_text=config.search, forget_others=False)
+    fresh = render_bodies(edited, last.table, cache, keep_text=config.search, forget_others=False)
     for document in edited:
         last.bodies.replace(document.url, fresh.by_url[document.url])
+    sources = {document.source for document in edited}
+    last.problems = sorted([problem for problem in last.problems if problem.source not in sources]
+                           + link_problems(last.bodies, last.table, edited), key=problem_order)
     if not last.shown_in:
         for job in last.jobs.values():
             for post in job.shows:

@@ -148,6 +148,15 @@ def image_problems(table: LinkTable, documents: list[Post]) -> list[LinkProblem]
             and resolve_link(table, document.image.src, document.url)[1]]
 
 
+def link_problems(bodies: Bodies, table: LinkTable, documents: list[Post]) -> list[LinkProblem]:
+    """Internal links and featured images of these documents that lead nowhere, by file and address."""
+    return sorted(bodies.problems(documents) + image_problems(table, documents), key=problem_order)
+
+
+def problem_order(problem: LinkProblem) -> tuple[str, str]:
+    return str(problem.source), problem.url
+
+
 def make_link_table(site: Site) -> LinkTable:
     """What links in content may lead to: every output, every redirect, the old-link map."""
     links = [str(d.wordpress.get("link") or "") for d in site.posts + site.pages]
