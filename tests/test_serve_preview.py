@@ -177,6 +177,21 @@ def test_build_warnings_are_collected_for_the_terminal_not_printed_on_every_rebu
     assert printer.filters == []  # muted only while building
 
 
+def test_a_quick_rebuild_warns_about_the_broken_links_of_the_edited_post_and_forgets_the_fixed_ones(new_site, tmp_path):
+    post = write_post(new_site, "posts/hello.md", GOOD.format(text="[Gone](/no/such/page/)."))
+    write_post(new_site, "posts/other.md", GOOD.format(text="[Lost](/lost/).").replace("slug: hello", "slug: other"))
+    builder = make_site_builder(new_site, tmp_path / "work", request_rebuild=lambda path: None)
+    assert len(builder(frozenset()).warnings) == 2
+    post.write_text(GOOD.format(text="[Gone](/no/such/page/) and [away](/away/)."))
+    assert [warning.split(": ", 1)[1] for warning in builder(frozenset({post})).warnings] == [
+        "link to /away/ does not lead to anything in the archive",
+        "link to /no/such/page/ does not lead to anything in the archive",
+        "link to /lost/ does not lead to anything in the archive"]
+    post.write_text(GOOD.format(text="Fixed."))
+    warnings = builder(frozenset({post})).warnings
+    assert len(warnings) == 1 and "/lost/" in warnings[0]
+
+
 def test_the_builder_follows_a_new_base_url(new_site, tmp_path):
     write_post(new_site, "posts/hello.md", GOOD.format(text="Text."))
     builder = make_site_builder(new_site, tmp_path / "work")
