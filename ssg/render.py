@@ -19,6 +19,7 @@ from ssg.output import Output
 from ssg.redirects import old_link_outputs
 from ssg.site import Neighbours, Site
 from ssg.taxonomy import PostTerms
+from ssg.templates import select_template
 
 
 @dataclass(slots=True)
@@ -239,8 +240,7 @@ def render_page(environment: jinja2.Environment, url: str, template: str | list[
 def render_template(environment: jinja2.Environment, names: str | list[str], context: dict) -> bytes:
     """Render a template (the first of `names` that exists); an error names the template file and line."""
     try:
-        return environment.select_template([names] if isinstance(names, str) else names).render(
-            context).encode("utf-8")
+        return select_template(environment, names).render(context).encode("utf-8")
     except jinja2.TemplateSyntaxError as error:
         raise SsgError(f"template error: {error.message}", error.filename or str(names), error.lineno) from None
     except jinja2.TemplateNotFound as error:
