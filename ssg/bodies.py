@@ -45,11 +45,13 @@ class Bodies:
     by_url: dict[str, Body] = field(default_factory=dict)
     _memory: dict[str, bytes] = field(default_factory=dict)  # when there is no cache to keep them
     _absolute: OrderedDict[str, str] = field(default_factory=OrderedDict)  # the last few feed bodies made
+    _excerpts: dict[str, str] = field(default_factory=dict)  # a post is in a dozen lists
 
     def replace(self, url: str, body: Body) -> None:
         """A document's body changed (a preview's quick rebuild)."""
         self.by_url[url] = body
         self._absolute.pop(url, None)
+        self._excerpts.pop(url, None)
 
     def absolute_html(self, url: str, page_address: str) -> str:
         """The body with every address made absolute, for feeds, read away from the site. A post is in
@@ -78,8 +80,11 @@ class Bodies:
         """The post's summary, or its first words as WordPress would show them."""
         if post.summary:
             return post.summary
-        words = self.by_url[post.url].text.split(None, EXCERPT_WORDS)[:EXCERPT_WORDS + 1]
-        return " ".join(words[:EXCERPT_WORDS]) + (" …" if len(words) > EXCERPT_WORDS else "")
+        made = self._excerpts.get(post.url)
+        if made is None:
+            words = self.by_url[post.url].text.split(None, EXCERPT_WORDS)[:EXCERPT_WORDS + 1]
+            made = self._excerpts[post.url] = " ".join(words[:EXCERPT_WORDS]) + (" …" if len(words) > EXCERPT_WORDS else "")
+        return made
 
 
 def render_bodies(documents: list[Post], table: LinkTable, cache: Cache, keep_text: bool,

@@ -62,7 +62,8 @@ def make_environment(config: Config) -> jinja2.Environment:
     environment.extend(chosen_templates={})  # by select_template
     # Every page links to the same few dozen addresses: each is worked out once per build.
     environment.filters["href"] = functools.lru_cache(maxsize=65536)(lambda url: urls.href(config.base_path, url))
-    environment.filters["absolute"] = lambda url: urls.absolute_url(config.base_url, url)
+    environment.filters["absolute"] = functools.lru_cache(maxsize=1024)(  # a page asks for its own twice
+        lambda url: urls.absolute_url(config.base_url, url))
     environment.filters["date"] = format_date
     environment.filters["iso"] = lambda value: value.isoformat() if value else ""
     environment.filters["absolute_href"] = lambda value: urls.absolute_href(config.base_url, value)
