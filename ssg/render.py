@@ -89,6 +89,7 @@ def plan_site(site: Site, bodies: Bodies, environment: jinja2.Environment, diges
     def feed_html(post: Post) -> str:
         return bodies.absolute_html(post.url, urls.absolute_url(config.base_url, post.url))
 
+    feed_entries: dict = {}
     for term in site.lists:
         if term.has_feed:
             posts = (site.posts if term.kind == "home" else term.posts)[:config.feed_size]  # feeds ignore stickiness
@@ -96,7 +97,7 @@ def plan_site(site: Site, bodies: Bodies, environment: jinja2.Environment, diges
             for flavour in ("rss", "atom"):
                 jobs.append(Job(urls.output_file(urls.feed_url(term.url, flavour)), fingerprint,
                                 make=lambda term=term, posts=posts, flavour=flavour: feeds.render_feed(
-                                    config, term, posts, terms_of, feed_html, flavour),
+                                    config, term, posts, terms_of, feed_html, flavour, feed_entries),
                                 shows=tuple(posts)))
     entries = digest_of(site_wide, [(entry.url, entry.modified) for entry in site.sitemap])
     for number, path in enumerate(sitemap.sitemap_paths(len(site.sitemap))):
