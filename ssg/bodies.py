@@ -22,7 +22,7 @@ from ssg.links import LinkContext, LinkProblem, LinkTable, resolve_link, table_d
 from ssg.markdown import default_engine, make_markdown, render_markdown
 from ssg.sanitize import sanitize_html
 
-_TAG = re.compile(r'<(?:[^>"]|"[^"]*")*>')
+_TAG = re.compile(r'<[^>"]*(?:"[^"]*"[^>"]*)*>')
 EXCERPT_WORDS = 55  # WordPress's excerpt length
 FEED_BODIES_KEPT = 4096
 
