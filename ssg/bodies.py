@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import html
 import pickle
+import re
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from ssg.links import LinkContext, LinkProblem, LinkTable, resolve_link, table_d
 from ssg.markdown import default_engine, make_markdown, render_markdown
 from ssg.sanitize import sanitize_html
 
+_TAG = re.compile(r'<[^>"]*(?:"[^"]*"[^>"]*)*>')
 EXCERPT_WORDS = 55  # WordPress's excerpt length
 FEED_BODIES_KEPT = 4096
 
@@ -43,11 +45,13 @@ class Bodies:
     by_url: dict[str, Body] = field(default_factory=dict)
     _memory: dict[str, bytes] = field(default_factory=dict)  # when there is no cache to keep them
     _absolute: OrderedDict[str, str] = field(default_factory=OrderedDict)  # the last few feed bodies made
+    _excerpts: dict[str, str] = field(default_factory=dict)  # a post is in a dozen lists
 
     def replace(self, url: str, body: Body) -> None:
         """A document's body changed (a preview's quick rebuild)."""
         self.by_url[url] = body
         self._absolute.pop(url, None)
+        self._excerpts.pop(url, None)
 
     def absolute_html(self, url: str, page_address: str) -> str:
         """The body with every address made absolute, for feeds, read away from the site. A post is in
@@ -76,8 +80,11 @@ class Bodies:
         """The post's summary, or its first words as WordPress would show them."""
         if post.summary:
             return post.summary
-        words = self.by_url[post.url].text.split(None, EXCERPT_WORDS)[:EXCERPT_WORDS + 1]
-        return " ".join(words[:EXCERPT_WORDS]) + (" …" if len(words) > EXCERPT_WORDS else "")
+        made = self._excerpts.get(post.url)
+        if made is None:
+            words = self.by_url[post.url].text.split(None, EXCERPT_WORDS)[:EXCERPT_WORDS + 1]
+            made = self._excerpts[post.url] = " ".join(words[:EXCERPT_WORDS]) + (" …" if len(words) > EXCERPT_WORDS else "")
+        return made
 
 
 def render_bodies(documents: list[Post], table: LinkTable, cache: Cache, keep_text: bool,
@@ -152,5 +159,10 @@ def render_document(parser, table: LinkTable, document: Post) -> tuple[str, dict
 
 def plain_text(body_html: str) -> str:
     """The words of safe HTML, as excerpts and the search index use them."""
-    return " ".join(html.unescape(nh3.clean(body_html, tags=set())).split())
+    if "<iframe" in body_html or "<pre" in body_html:
+        # An iframe's fallback is raw text, and a parser drops the newline that opens a pre: let nh3 parse these.
+        return " ".join(html.unescape(nh3.clean(body_html, tags=set())).split())
+    # Otherwise sanitize_html's output is plain enough to take the tags off without parsing it again:
+    # text holds no "<" (it is written &lt;), attributes are double-quoted, and comments are gone.
+    return " ".join(html.unescape(_TAG.sub("", body_html)).split())
 

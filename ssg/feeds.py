@@ -25,14 +25,31 @@ def feed_title(config: Config, term: Term) -> str:
 
 
 def render_feed(config: Config, term: Term, posts: list[Post], terms_of: dict[str, PostTerms],
-                full_html: Callable[[Post], str], flavour: str) -> bytes:
-    """The RSS or Atom feed of one list, holding `posts` (its newest feed_size)."""
-    return (_rss if flavour == "rss" else _atom)(config, term, posts, terms_of, full_html)
+                full_html: Callable[[Post], str], flavour: str, entries: dict | None = None) -> bytes:
+    """The RSS or Atom feed of one list, holding `posts` (its newest feed_size).
 
-
-def _atom(config: Config, term: Term, posts: list[Post], terms_of: dict[str, PostTerms],
-          full_html: Callable[[Post], str]) -> bytes:
+    A post is in several feeds (the site's, its categories', tags' and author's): its entry is
+    made once for all of them, kept in `entries` (one dict for a build's feeds)."""
+    head, make_entry, level = (_rss, _rss_item, 2) if flavour == "rss" else (_atom, _atom_entry, 1)
+    entries = {} if entries is None else entries
     absolute = lambda url: urls.absolute_url(config.base_url, url)  # noqa: E731
+    made = []
+    for post in posts:
+        html = full_html(post)
+        # Everything in an entry that a preview's quick rebuild may change is in its key.
+        key = (flavour, post.url, post.title, post.summary, html)
+        if key not in entries:
+            entry = make_entry(post, terms_of.get(post.url, PostTerms()), html, absolute)
+            ElementTree.indent(entry, space=" ", level=level)
+            entries[key] = ElementTree.tostring(entry, encoding="utf-8")
+        made.append(entries[key])
+    # The feed is written with a stand-in for each entry, indented as the entry would be, then filled in.
+    # (text and attributes cannot hold the stand-in: ElementTree writes their "<" as "&lt;").
+    around = head(config, term, posts, absolute, len(made)).split(b"<ssg-entry />")
+    return b"".join(part for pair in zip(around, [*made, b""]) for part in pair)
+
+
+def _atom(config: Config, term: Term, posts: list[Post], absolute: Callable[[str], str], entries: int) -> bytes:
     feed = ElementTree.Element("feed", {"xmlns": ATOM, "xml:lang": config.language})
     _text(feed, "title", feed_title(config, term))
     if term.description or config.description:
@@ -44,29 +61,31 @@ def _atom(config: Config, term: Term, posts: list[Post], terms_of: dict[str, Pos
     _text(feed, "updated", _newest(posts).isoformat())
     _text(ElementTree.SubElement(feed, "author"), "name", config.title)
     _text(feed, "generator", "ssg")
-    for post in posts:
-        entry = ElementTree.SubElement(feed, "entry")
-        _text(entry, "title", post.title or "(untitled)")
-        ElementTree.SubElement(entry, "link", rel="alternate", type="text/html", href=absolute(post.url))
-        _text(entry, "id", _guid(post, absolute))
-        _text(entry, "published", (post.date or _EPOCH).isoformat())
-        _text(entry, "updated", (post.updated or post.date or _EPOCH).isoformat())
-        found = terms_of.get(post.url, PostTerms())
-        if found.author:
-            author = ElementTree.SubElement(entry, "author")
-            _text(author, "name", found.author.name)
-            ElementTree.SubElement(author, "uri").text = absolute(found.author.url)
-        for category in found.categories + found.tags:
-            ElementTree.SubElement(entry, "category", term=_clean(category.name), scheme=absolute(category.url))
-        if post.summary:
-            _text(entry, "summary", post.summary)
-        _text(entry, "content", full_html(post)).set("type", "html")
+    for _ in range(entries):
+        ElementTree.SubElement(feed, "ssg-entry")
     return _serialise(feed)
 
 
-def _rss(config: Config, term: Term, posts: list[Post], terms_of: dict[str, PostTerms],
-         full_html: Callable[[Post], str]) -> bytes:
-    absolute = lambda url: urls.absolute_url(config.base_url, url)  # noqa: E731
+def _atom_entry(post: Post, found: PostTerms, html: str, absolute: Callable[[str], str]) -> ElementTree.Element:
+    entry = ElementTree.Element("entry")
+    _text(entry, "title", post.title or "(untitled)")
+    ElementTree.SubElement(entry, "link", rel="alternate", type="text/html", href=absolute(post.url))
+    _text(entry, "id", _guid(post, absolute))
+    _text(entry, "published", (post.date or _EPOCH).isoformat())
+    _text(entry, "updated", (post.updated or post.date or _EPOCH).isoformat())
+    if found.author:
+        author = ElementTree.SubElement(entry, "author")
+        _text(author, "name", found.author.name)
+        ElementTree.SubElement(author, "uri").text = absolute(found.author.url)
+    for category in found.categories + found.tags:
+        ElementTree.SubElement(entry, "category", term=_clean(category.name), scheme=absolute(category.url))
+    if post.summary:
+        _text(entry, "summary", post.summary)
+    _text(entry, "content", html).set("type", "html")
+    return entry
+
+
+def _rss(config: Config, term: Term, posts: list[Post], absolute: Callable[[str], str], entries: int) -> bytes:
     rss = ElementTree.Element("rss", {
         "version": "2.0", "xmlns:atom": ATOM, "xmlns:dc": "http://purl.org/dc/elements/1.1/",
         "xmlns:content": "http://purl.org/rss/1.0/modules/content/"})
@@ -79,23 +98,26 @@ def _rss(config: Config, term: Term, posts: list[Post], terms_of: dict[str, Post
     _text(channel, "generator", "ssg")
     ElementTree.SubElement(channel, "atom:link", href=absolute(urls.feed_url(term.url, "rss")), rel="self",
                            type="application/rss+xml")
-    for post in posts:
-        item = ElementTree.SubElement(channel, "item")
-        _text(item, "title", post.title or "(untitled)")
-        link = absolute(post.url)
-        _text(item, "link", link)
-        guid = _guid(post, absolute)
-        _text(item, "guid", guid).set("isPermaLink", "true" if guid == link else "false")
-        _text(item, "pubDate", format_datetime(post.date or _EPOCH))
-        found = terms_of.get(post.url, PostTerms())
-        if found.author:
-            _text(item, "dc:creator", found.author.name)
-        for category in found.categories + found.tags:
-            _text(item, "category", category.name)
-        html = full_html(post)
-        _text(item, "description", post.summary or html)
-        _text(item, "content:encoded", html)
+    for _ in range(entries):
+        ElementTree.SubElement(channel, "ssg-entry")
     return _serialise(rss)
+
+
+def _rss_item(post: Post, found: PostTerms, html: str, absolute: Callable[[str], str]) -> ElementTree.Element:
+    item = ElementTree.Element("item")
+    _text(item, "title", post.title or "(untitled)")
+    link = absolute(post.url)
+    _text(item, "link", link)
+    guid = _guid(post, absolute)
+    _text(item, "guid", guid).set("isPermaLink", "true" if guid == link else "false")
+    _text(item, "pubDate", format_datetime(post.date or _EPOCH))
+    if found.author:
+        _text(item, "dc:creator", found.author.name)
+    for category in found.categories + found.tags:
+        _text(item, "category", category.name)
+    _text(item, "description", post.summary or html)
+    _text(item, "content:encoded", html)
+    return item
 
 
 def _guid(post: Post, absolute: Callable[[str], str]) -> str:

@@ -33,6 +33,8 @@ class LinkTable:
     hosts: set[str] = field(default_factory=set)  # netlocs of the original site
     own_host: str = ""  # the archive's netloc, whose paths under base_path are the archive's
     original_url: str = ""  # where imported root-relative links pointed; "" for a hand-written site
+    # Addresses already resolved that do not depend on the page (a site links to the same ones again and again).
+    known: dict[str, tuple[str, bool]] = field(default_factory=dict, repr=False, compare=False)
 
 
 @dataclass(slots=True)
@@ -81,8 +83,22 @@ def rewrite(context: LinkContext, url: str, attribute: str = "href") -> str:
     return href
 
 
+KNOWN_KEPT = 100_000
+
+
 def resolve_link(table: LinkTable, url: str, page_url: str) -> tuple[str, bool]:
     """(the address to write, True when it is an internal link that does not resolve)."""
+    if not url.startswith(("http://", "https://", "/")):
+        return _resolve_link(table, url, page_url)  # a relative address: it depends on the page
+    found = table.known.get(url)
+    if found is None:
+        if len(table.known) >= KNOWN_KEPT:
+            table.known.clear()
+        found = table.known[url] = _resolve_link(table, url, page_url)
+    return found
+
+
+def _resolve_link(table: LinkTable, url: str, page_url: str) -> tuple[str, bool]:
     try:
         parts = urlsplit(url.strip())
     except ValueError:

@@ -149,18 +149,20 @@ class _Known:
 def _writer(folder: Path) -> Callable[[Sequence[Made]], list]:
     """Writes files into `folder` (in whichever process runs it); returns nothing worth sending back."""
     def write(files: Sequence[Made]) -> list:
-        made_folders: set[Path] = set()
-        for made in files:
-            relative = PurePosixPath(made.path)
-            if relative.is_absolute() or ".." in relative.parts or not relative.parts:
+        made_folders: set[str] = set()
+        for made in files:  # tens of thousands: plain strings, not paths
+            parts = [part for part in made.path.split("/") if part not in ("", ".")]
+            if made.path.startswith("/") or ".." in parts or not parts:
                 raise SsgError(f"refusing to write outside the output folder: {made.path}", folder)
-            target = folder.joinpath(*relative.parts)
-            if target.parent not in made_folders:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made_folders.add(target.parent)
+            parent = "/".join([str(folder), *parts[:-1]])
+            if parent not in made_folders:
+                os.makedirs(parent, exist_ok=True)
+                made_folders.add(parent)
+            target = f"{parent}/{parts[-1]}"
             if made.source is not None:
                 shutil.copyfile(made.source, target)
             else:
-                target.write_bytes(made.bytes())
+                with open(target, "wb") as file:
+                    file.write(made.bytes())
         return [None] * len(files)
     return write

@@ -19,6 +19,7 @@ from ssg.output import Output
 from ssg.redirects import old_link_outputs
 from ssg.site import Neighbours, Site
 from ssg.taxonomy import PostTerms
+from ssg.templates import select_template
 
 
 @dataclass(slots=True)
@@ -88,6 +89,7 @@ def plan_site(site: Site, bodies: Bodies, environment: jinja2.Environment, diges
     def feed_html(post: Post) -> str:
         return bodies.absolute_html(post.url, urls.absolute_url(config.base_url, post.url))
 
+    feed_entries: dict = {}
     for term in site.lists:
         if term.has_feed:
             posts = (site.posts if term.kind == "home" else term.posts)[:config.feed_size]  # feeds ignore stickiness
@@ -95,7 +97,7 @@ def plan_site(site: Site, bodies: Bodies, environment: jinja2.Environment, diges
             for flavour in ("rss", "atom"):
                 jobs.append(Job(urls.output_file(urls.feed_url(term.url, flavour)), fingerprint,
                                 make=lambda term=term, posts=posts, flavour=flavour: feeds.render_feed(
-                                    config, term, posts, terms_of, feed_html, flavour),
+                                    config, term, posts, terms_of, feed_html, flavour, feed_entries),
                                 shows=tuple(posts)))
     entries = digest_of(site_wide, [(entry.url, entry.modified) for entry in site.sitemap])
     for number, path in enumerate(sitemap.sitemap_paths(len(site.sitemap))):
@@ -248,8 +250,7 @@ def render_page(environment: jinja2.Environment, url: str, template: str | list[
 def render_template(environment: jinja2.Environment, names: str | list[str], context: dict) -> bytes:
     """Render a template (the first of `names` that exists); an error names the template file and line."""
     try:
-        return environment.select_template([names] if isinstance(names, str) else names).render(
-            context).encode("utf-8")
+        return select_template(environment, names).render(context).encode("utf-8")
     except jinja2.TemplateSyntaxError as error:
         raise SsgError(f"template error: {error.message}", error.filename or str(names), error.lineno) from None
     except jinja2.TemplateNotFound as error:

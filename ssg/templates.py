@@ -6,10 +6,13 @@ post.html can `{% extends "builtin/post.html" %}` and replace a block."""
 from __future__ import annotations
 
 import functools
+from collections import OrderedDict
 from datetime import datetime
 from pathlib import Path
 
 import jinja2
+from jinja2 import nodes
+from jinja2.ext import Extension
 
 from ssg import urls
 from ssg.config import Config
@@ -48,15 +51,19 @@ def make_environment(config: Config) -> jinja2.Environment:
     ])
     environment = jinja2.Environment(
         loader=loader,
+        extensions=[SharedFragments],
+        auto_reload=False,  # an environment lives for one build: a changed template makes a new build
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    environment.extend(chosen_templates={})  # by select_template
     # Every page links to the same few dozen addresses: each is worked out once per build.
     environment.filters["href"] = functools.lru_cache(maxsize=65536)(lambda url: urls.href(config.base_path, url))
-    environment.filters["absolute"] = lambda url: urls.absolute_url(config.base_url, url)
+    environment.filters["absolute"] = functools.lru_cache(maxsize=1024)(  # a page asks for its own twice
+        lambda url: urls.absolute_url(config.base_url, url))
     environment.filters["date"] = format_date
     environment.filters["iso"] = lambda value: value.isoformat() if value else ""
     environment.filters["absolute_href"] = lambda value: urls.absolute_href(config.base_url, value)
@@ -69,6 +76,55 @@ def make_environment(config: Config) -> jinja2.Environment:
                                         "ids": " ".join(urls.OLD_LINK_ID_PARAMETERS),
                                         "bucket": urls.OLD_LINK_BUCKET}
     return environment
+
+
+def select_template(environment: jinja2.Environment, names: str | list[str]) -> jinja2.Template:
+    """The first of `names` that exists, looked for once per build: every list page asks for its
+    kind's template (category.html) before list.html, and a missing one is not remembered by Jinja."""
+    key = names if isinstance(names, str) else tuple(names)
+    chosen = environment.chosen_templates
+    if key not in chosen:
+        chosen[key] = environment.select_template([names] if isinstance(names, str) else names)
+    return chosen[key]
+
+
+class SharedFragments(Extension):
+    """`{% shared key, ... %}...{% endshared %}`: a part of a page rendered once per build for each key,
+    then reused by every page with the same key (the header, a post's summary in every list).
+
+    The key names whatever the part shows that differs between pages or between a preview's
+    rebuilds; what is the same all build long (config) need not be in it. The template and line
+    are part of every key. A block cannot be inside: a template extending this one may replace it."""
+
+    tags = {"shared"}
+    KEPT = 100_000  # fragments kept: a whole 10,000-post site's summaries, bounded for the largest
+
+    def __init__(self, environment: jinja2.Environment) -> None:
+        super().__init__(environment)
+        environment.extend(shared_fragments=OrderedDict())
+
+    def parse(self, parser: jinja2.parser.Parser) -> nodes.Node:
+        lineno = next(parser.stream).lineno
+        key: list[nodes.Expr] = [nodes.Const(parser.name), nodes.Const(lineno)]
+        while parser.stream.current.type != "block_end":
+            if len(key) > 2:
+                parser.stream.expect("comma")
+            key.append(parser.parse_expression())
+        body = parser.parse_statements(("name:endshared",), drop_needle=True)
+        if any(node.find(nodes.Block) or isinstance(node, nodes.Block) for node in body):
+            parser.fail("a {% block %} cannot be inside {% shared %}: a template extending this one may change it",
+                        lineno)
+        return nodes.CallBlock(self.call_method("_render_once", [nodes.Tuple(key, "load")]), [], [], body
+                               ).set_lineno(lineno)
+
+    def _render_once(self, key: tuple, caller: jinja2.runtime.Macro) -> str:
+        fragments = self.environment.shared_fragments
+        made = fragments.get(key)
+        if made is None:
+            made = fragments[key] = caller()
+            if len(fragments) > self.KEPT:
+                fragments.popitem(last=False)
+        return made
 
 
 def web_address(value: object) -> str:

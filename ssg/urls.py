@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from datetime import datetime
@@ -68,9 +69,15 @@ def href(base_path: str, url: str) -> str:
 
 def absolute_url(base_url: str, url: str) -> str:
     """The full address of a site path, for feeds, canonical links and sitemaps."""
+    origin, base_path = _site_root(base_url)
+    return origin + href(base_path, url)
+
+
+@functools.lru_cache(maxsize=16)
+def _site_root(base_url: str) -> tuple[str, str]:
+    # Asked for every page, feed entry and sitemap entry: the same few base URLs each time.
     parts = urlsplit(base_url)
-    base_path = parts.path if parts.path.endswith("/") else parts.path + "/"
-    return f"{parts.scheme}://{parts.netloc}{href(base_path, url)}"
+    return f"{parts.scheme}://{parts.netloc}", parts.path if parts.path.endswith("/") else parts.path + "/"
 
 
 def absolute_href(base_url: str, href_value: str) -> str:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import PurePosixPath
+
 import html5lib
 import pytest
 
 from ssg import frontmatter
 from ssg.build import build
 from ssg.errors import SsgError
+from ssg.output import Output, write_site
 
 from conftest import EXAMPLES, SEED, write_post
 
@@ -197,3 +200,11 @@ def test_media_that_could_run_script_is_not_published_as_is(new_site, run_ssg):
     assert (public / "photo.jpg").read_bytes() == b"\xff\xd8\xff"
     assert not (public / "page.html").exists() and "page.html: not published" in err
     assert "onload" not in (public / "logo.svg").read_text() and "<rect/>" in (public / "logo.svg").read_text()
+
+
+@pytest.mark.parametrize("path", ["../escaped.html", "/etc/escaped.html", "a/../../escaped.html", ""])
+def test_no_file_is_written_outside_the_output_folder(tmp_path, path):
+    out = tmp_path / "public"
+    with pytest.raises(SsgError, match="outside the output folder"):
+        write_site([Output(PurePosixPath("index.html"), b"ok"), Output(PurePosixPath(path), b"no")], out)
+    assert not out.exists() and sorted(p.name for p in tmp_path.iterdir()) == []

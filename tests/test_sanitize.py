@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import html
+
+import nh3
 import pytest
 
+from ssg.bodies import plain_text
 from ssg.sanitize import sanitize_html
 
 ATTACKS = [
@@ -75,3 +79,15 @@ def test_not_svg_is_refused():
 
     assert sanitize_svg(b"<html><script>alert(1)</script></html>") is None
     assert sanitize_svg(b"not xml") is None
+
+
+@pytest.mark.parametrize("raw", [
+    "<p>x &amp; y&nbsp;z</p><p>next</p>", "<a title='a>b' href='/x'>link</a> &lt;i&gt;", "<img alt='a<b' src=x>after",
+    "<table>\n<tr><td>a</td><form><td>b</td></form></tr></table>", "a<pre>\n\nb</pre>", "<!-- c --><script>s</script>w",
+    '<iframe src="https://www.youtube.com/embed/x">fallback &amp; <b>text</b></iframe>', "<template>t</template>u",
+    "<svg><text>t</text></svg><math><mi>m</mi></math>", "<textarea>t</textarea><noscript>n</noscript><xmp>&amp;</xmp>",
+])
+def test_the_words_of_a_body_are_those_a_parser_finds(raw):
+    """plain_text takes the tags off sanitized HTML without parsing it again: the same words as nh3 finds."""
+    body = sanitize_html(raw)
+    assert plain_text(body) == " ".join(html.unescape(nh3.clean(body, tags=set())).split())

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
+
 from ssg.build import build
+from ssg.config import load_config
+from ssg.errors import SsgError
+from ssg.render import render_template
+from ssg.templates import make_environment
 
 from conftest import read
 
@@ -30,3 +36,18 @@ def test_a_site_template_overrides_the_theme_and_a_theme_can_extend_a_built_in_t
     assert "Category: News" in read(public, "category/news/")  # what the theme lacks comes from the built-in one
     assert read(public, "_ssg/style.css") == "body { color: black; }"
     assert (public / "_ssg/old-links.js").is_file()
+
+
+def test_a_shared_fragment_is_made_once_for_each_key_and_cannot_hold_a_block(contract_site):
+    (contract_site / "templates").mkdir()
+    (contract_site / "templates" / "counted.html").write_text(
+        "{% shared name %}{{ count() }}:{{ name }}{% endshared %}|")
+    (contract_site / "templates" / "nested.html").write_text(
+        "{% shared %}{% block inside %}{% endblock %}{% endshared %}")
+    environment = make_environment(load_config(contract_site))
+    made = []
+    environment.globals["count"] = lambda: made.append(1) or len(made)
+    pages = [render_template(environment, "counted.html", {"name": name}) for name in ("a", "b", "a", "a")]
+    assert pages == [b"1:a|", b"2:b|", b"1:a|", b"1:a|"]  # the third and fourth page reuse the first one's
+    with pytest.raises(SsgError, match="block"):
+        render_template(environment, "nested.html", {})
