@@ -33,11 +33,27 @@ class Converter(html2text.HTML2Text):
         self.emphasis_mark = "*"  # "_" does not work inside a word in CommonMark
 
     def handle_data(self, data: str, entity_char: bool = False) -> None:
-        if data and not self.code and not self.pre:
-            if needs_escape(data):  # one search instead of six passes
-                data = escape_text(escape_md_section(data, snob=False))
-            entity_char = True  # tells html2text the text is escaped already
-        super().handle_data(data, entity_char)
+        if not data or self.code or self.pre:
+            super().handle_data(data, entity_char)
+            return
+        if needs_escape(data):  # one search instead of six passes
+            data = escape_text(escape_md_section(data, snob=False))
+        if self.stressed or self.preceding_stressed or self.style or self.maybe_automatic_link is not None:
+            super().handle_data(data, True)  # True: the text is escaped already
+            return
+        # Most text: what html2text does with it (handle_data, then o(data, puredata=True)), without
+        # the checks for the cases above or the module-level re.sub, whose pattern cache lookup
+        # costs more than the substitution on these short strings.
+        self.preceding_data = data
+        if self.quiet or self.abbr_data is not None:
+            self.o(data, puredata=True)
+            return
+        data = _WHITESPACE.sub(" ", data)
+        if data[0] == " ":
+            self.space = True
+            data = data[1:]
+        if data:
+            self.o(data)
 
 
 def _keep_inline_html(converter: html2text.HTML2Text, tag: str, attrs: dict, start: bool) -> bool:
@@ -52,6 +68,7 @@ def _keep_inline_html(converter: html2text.HTML2Text, tag: str, attrs: dict, sta
     return True
 
 
+_WHITESPACE = re.compile(r"\s+")
 _BLANK_LINES = re.compile(r"\n\n\n+")  # not \n{3,}: a literal start lets the regex skip ahead, 8x faster
 _SYNTAX = re.compile(r"([*`\[\]<]|~(?=~)|(?<=~)~|&(?=#?\w+;)|(?<!\w)_|_(?!\w))")
 # Two regexes, not one with "|": a lone character class is searched for far faster (3x here).
