@@ -118,6 +118,8 @@ _VOID = frozenset({"area", "base", "basefont", "br", "col", "frame", "hr", "img"
 _EMPTY_MATTERS = frozenset({"href", "src", "title", "datetime", "cite", "start"})
 # HTMLParser reads other names (from broken HTML) differently from how lxml writes them.
 _PLAIN_TAG = re.compile(r"[a-zA-Z][-.a-zA-Z0-9:_]*\Z")
+_COMMON_TAGS = frozenset({"p", "a", "strong", "em", "b", "i", "li", "ul", "ol", "span", "div", "br", "img", "code",
+                          "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "cite", "sup", "sub", "hr"})  # plain
 _PLAIN_NAME = re.compile(r"[^\s/<>=\"'\x00]+\Z")
 _TEXT_ESCAPED = re.compile(r"([&<>])")  # written as &amp; &lt; &gt;: HTMLParser splits the text there
 _URI_UNSAFE = re.compile(r"[\x00-\x20\x7f-\U0010ffff]+")
@@ -143,9 +145,10 @@ def _feed_tree(converter: Converter, root: etree._Element) -> None:
     for event, node in walker:  # comments and processing instructions: only their tails count
         tag = node.tag
         if event == "start":
-            if tag in ("script", "style") or not _PLAIN_TAG.match(tag):
+            if tag not in _COMMON_TAGS and (tag in ("script", "style") or not _PLAIN_TAG.match(tag)):
                 raise _Unusual  # lxml writes their text raw, and HTMLParser reads it raw
-            handle_tag(tag, _attributes(node), True)
+            items = node.items()
+            handle_tag(tag, _attributes(node, items) if items else {}, True)
             if tag in _VOID:
                 walker.skip_subtree()
                 continue
@@ -164,10 +167,10 @@ def _feed_tree(converter: Converter, root: etree._Element) -> None:
             handle_data(text)
 
 
-def _attributes(element: etree._Element) -> dict[str, str | None]:
+def _attributes(element: etree._Element, items: list[tuple[str, str]]) -> dict[str, str | None]:
     """The attributes as HTMLParser reads them back from what libxml2 writes (those html2text reads)."""
     attributes: dict[str, str | None] = {}
-    for name, value in element.items():
+    for name, value in items:
         if not _PLAIN_NAME.match(name):
             raise _Unusual
         if not value and name in _EMPTY_MATTERS:
