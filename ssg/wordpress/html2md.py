@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 
 import html2text
 import lxml.html
-from html2text.utils import escape_md_section
+from html2text.utils import escape_md_section, hn
 from lxml import etree
 
 _INLINE_HTML = {"sup", "sub", "mark", "u", "ins", "del", "s", "strike", "kbd", "abbr", "small", "cite", "q",
@@ -32,24 +32,35 @@ class Converter(html2text.HTML2Text):
         self.tag_callback = _keep_inline_html
         self.emphasis_mark = "*"  # "_" does not work inside a word in CommonMark
 
+    # Most text takes html2text's handle_data path step by step here (below); the test suite
+    # turns this off to hold the two to the same output.
+    follow_html2text_handle_data = False
+
     def handle_data(self, data: str, entity_char: bool = False) -> None:
         if not data or self.code or self.pre:
             super().handle_data(data, entity_char)
             return
         if needs_escape(data):  # one search instead of six passes
             data = escape_text(escape_md_section(data, snob=False))
-        if self.stressed or self.preceding_stressed or self.style or self.maybe_automatic_link is not None:
+        if (self.follow_html2text_handle_data or self.maybe_automatic_link is not None or self.style
+                or self.quiet or self.abbr_data is not None):
             super().handle_data(data, True)  # True: the text is escaped already
             return
-        # Most text: what html2text does with it (handle_data, then o(data, puredata=True)), without
-        # the checks for the cases above or the module-level re.sub, whose pattern cache lookup
-        # costs more than the substitution on these short strings.
+        # What html2text's handle_data and o(puredata=True) do with escaped text outside links'
+        # first words, style sheets and code, without the module-level re.sub and re.match, whose
+        # pattern cache lookups cost more than the matching on these short strings, and a call layer.
+        if self.stressed:
+            data = data.strip()
+            self.stressed = False
+            self.preceding_stressed = True
+        elif self.preceding_stressed:
+            if _STRESS_FOLLOWER.match(data[0]) and not hn(self.current_tag) \
+                    and self.current_tag not in ("a", "code", "pre"):
+                data = " " + data
+            self.preceding_stressed = False
         self.preceding_data = data
-        if self.quiet or self.abbr_data is not None:
-            self.o(data, puredata=True)
-            return
         data = _WHITESPACE.sub(" ", data)
-        if data[0] == " ":
+        if data and data[0] == " ":
             self.space = True
             data = data[1:]
         if data:
@@ -69,6 +80,7 @@ def _keep_inline_html(converter: html2text.HTML2Text, tag: str, attrs: dict, sta
 
 
 _WHITESPACE = re.compile(r"\s+")
+_STRESS_FOLLOWER = re.compile(r"[^][(){}\s.!?]")  # html2text's: a space goes between ** and it
 _BLANK_LINES = re.compile(r"\n\n\n+")  # not \n{3,}: a literal start lets the regex skip ahead, 8x faster
 _SYNTAX = re.compile(r"([*`\[\]<]|~(?=~)|(?<=~)~|&(?=#?\w+;)|(?<!\w)_|_(?!\w))")
 # Two regexes, not one with "|": a lone character class is searched for far faster (3x here).
