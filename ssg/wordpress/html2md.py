@@ -59,7 +59,8 @@ class Converter(html2text.HTML2Text):
                 data = " " + data
             self.preceding_stressed = False
         self.preceding_data = data
-        data = _WHITESPACE.sub(" ", data)
+        if "  " in data or not data.isprintable():  # else no whitespace but single spaces
+            data = _WHITESPACE.sub(" ", data)
         if data and data[0] == " ":
             self.space = True
             data = data[1:]
