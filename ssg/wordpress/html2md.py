@@ -42,13 +42,12 @@ class Converter(html2text.HTML2Text):
             return
         if needs_escape(data):  # one search instead of six passes
             data = escape_text(escape_md_section(data, snob=False))
-        if (self.follow_html2text_handle_data or self.maybe_automatic_link is not None or self.style
-                or self.quiet or self.abbr_data is not None):
+        if self.follow_html2text_handle_data or self.style or self.quiet or self.abbr_data is not None:
             super().handle_data(data, True)  # True: the text is escaped already
             return
-        # What html2text's handle_data and o(puredata=True) do with escaped text outside links'
-        # first words, style sheets and code, without the module-level re.sub and re.match, whose
-        # pattern cache lookups cost more than the matching on these short strings, and a call layer.
+        # What html2text's handle_data and o(puredata=True) do with escaped text outside style
+        # sheets and code, without the module-level re.sub and re.match, whose pattern cache
+        # lookups cost more than the matching on these short strings, and a call layer.
         if self.stressed:
             data = data.strip()
             self.stressed = False
@@ -58,6 +57,15 @@ class Converter(html2text.HTML2Text):
                     and self.current_tag not in ("a", "code", "pre"):
                 data = " " + data
             self.preceding_stressed = False
+        if self.maybe_automatic_link is not None:  # the link's first words
+            href = self.maybe_automatic_link
+            if href == data and self.absolute_url_matcher.match(href) and self.use_automatic_links:
+                self.o("<" + data + ">")
+                self.empty_link = False
+                return
+            self.o("[")
+            self.maybe_automatic_link = None
+            self.empty_link = False
         self.preceding_data = data
         if "  " in data or not data.isprintable():  # else no whitespace but single spaces
             data = _WHITESPACE.sub(" ", data)
