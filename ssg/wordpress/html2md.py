@@ -200,7 +200,10 @@ def _attributes(element: etree._Element, items: list[tuple[str, str]]) -> dict[s
             return _read_start_tag(element)
         if name == "href" or name == "src":
             # libxml2 writes URI attributes without leading blanks, with spaces and non-ASCII %-encoded.
-            attributes[name] = _URI_UNSAFE.sub(_percent_encoded, value.lstrip(" \t\n\r"))
+            value = value.lstrip(" \t\n\r")
+            if not value.isascii() or not value.isprintable() or " " in value:  # most URLs: none to encode
+                value = _URI_UNSAFE.sub(_percent_encoded, value)
+            attributes[name] = value
         else:
             attributes[name] = value
     return attributes
