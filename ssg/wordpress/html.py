@@ -46,9 +46,9 @@ _DROPPED_CLASSES = {"comment-respond", "wp-block-post-comments-form", "screen-re
 _EMPHASIS = {"strong", "b", "em", "i"}
 _STRONG = {"strong", "b"}
 _STRONG_TAGS, _ITALIC_TAGS = tuple(sorted(_STRONG)), tuple(sorted(_EMPHASIS - _STRONG))
-# The elements _clean_element can change; the others (most: p, a, li without a class) are not visited.
-_TO_CLEAN = (frozenset(_DROPPED_TAGS | _EMPHASIS | {"span", "select", "img", "ol", "ul"}),
-             frozenset({"class", "style", "hidden"}))
+# The elements _clean_element can change (by tag or attribute); the others (most: p, a, li) are not visited.
+_CLEANED_TAGS = frozenset(_DROPPED_TAGS | _EMPHASIS | {"span", "select", "img", "ol", "ul"})
+_CLEANED_ATTRIBUTES = frozenset({"class", "style", "hidden"})
 
 
 @dataclass(slots=True)
@@ -155,7 +155,7 @@ def clean_tree(root: lxml.html.HtmlElement) -> None:
             _replace_with_marker(node, f"<!--{text.split()[0]}-->")
     etree.strip_tags(root, etree.Comment, etree.ProcessingInstruction)  # the others go, their tails stay
     _footnotes(root)
-    walk(root, _clean_element, _TO_CLEAN)
+    walk(root, _clean_element, _CLEANED_TAGS, _CLEANED_ATTRIBUTES)
 
 
 def _footnotes(root: lxml.html.HtmlElement) -> None:

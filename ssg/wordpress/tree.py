@@ -9,22 +9,15 @@ from lxml import etree
 
 
 def walk(root: lxml.html.HtmlElement, visit: Callable[[lxml.html.HtmlElement], bool],
-         only: tuple[frozenset[str], frozenset[str]] | None = None) -> None:
-    """Visit every element below root in document order, without recursion (posts can nest deeply).
+         tags: frozenset[str], attributes: frozenset[str]) -> None:
+    """Visit, in document order, the elements below root with one of these tags or attributes.
 
-    `visit` returns False when it removed or replaced the element: its children are then skipped,
-    as are elements that a visit took out of the tree, and elements a visit added are not visited.
-    With `only` (tags, attribute names), only elements with one of those tags or attributes are
-    visited: the few a visit can change, rather than a call into Python for every element.
+    Only the few elements a visit can change are visited, not every element (one call into
+    Python each), and without recursion (posts can nest deeply). `visit` returns False when it
+    removed or replaced the element: its children are then skipped, as are elements that a visit
+    took out of the tree, and elements a visit added are not visited.
     """
     skipped = set()
-    if only is None:
-        for element in list(root.iterdescendants(etree.Element)):  # one pass in C, then Python for each
-            parent = element.getparent()
-            if parent is None or parent in skipped or not visit(element):
-                skipped.add(element)
-        return
-    tags, attributes = only
     chosen = [element for element in root.iterdescendants(etree.Element)
               if element.tag in tags or not attributes.isdisjoint(element.keys())]
     for element in chosen:
