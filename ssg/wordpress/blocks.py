@@ -45,6 +45,9 @@ _LIST_BREAKERS = {"div", "blockquote", "pre", "table", "figure", "h1", "h2", "h3
                   "details", "video", "audio", "iframe", "object", "hr", "article", "section", "footer",
                   "header", "nav", "aside", "address", "select"}
 _QUOTE_BREAKERS = _LIST_BREAKERS - {"blockquote"} | {"ul", "ol"}
+# The elements _block_for can set aside, and the clean-up's markers; the others are not visited.
+_CANDIDATE_TAGS = frozenset({"pre", "table", "figure", "div", "ul", "ol", "blockquote"} | _MEDIA_TAGS | _HTML_BLOCK_TAGS)
+_MARKER_ATTRIBUTES = frozenset({"data-ssg-marker"})
 _CELL_BLOCK_TAGS = {"ul", "ol", "pre", "table", "div", "blockquote", "figure", "dl", "h1", "h2", "h3",
                     "h4", "h5", "h6", "hr", "video", "audio", "iframe", "p", "details"}
 
@@ -59,7 +62,7 @@ def set_blocks_aside(root: lxml.html.HtmlElement, blocks: list[str]) -> None:
         _park(element, block, blocks)
         return False
 
-    walk(root, visit)
+    walk(root, visit, _CANDIDATE_TAGS, _MARKER_ATTRIBUTES)
 
 
 def _block_for(element: lxml.html.HtmlElement) -> str | None:

@@ -45,6 +45,10 @@ _DROPPED_TAGS = {"script", "style", "noscript", "template", "svg", "form", "butt
 _DROPPED_CLASSES = {"comment-respond", "wp-block-post-comments-form", "screen-reader-shortcut"}
 _EMPHASIS = {"strong", "b", "em", "i"}
 _STRONG = {"strong", "b"}
+_STRONG_TAGS, _ITALIC_TAGS = tuple(sorted(_STRONG)), tuple(sorted(_EMPHASIS - _STRONG))
+# The elements _clean_element can change (by tag or attribute); the others (most: p, a, li) are not visited.
+_CLEANED_TAGS = frozenset(_DROPPED_TAGS | _EMPHASIS | {"span", "select", "img", "ol", "ul"})
+_CLEANED_ATTRIBUTES = frozenset({"class", "style", "hidden"})
 
 
 @dataclass(slots=True)
@@ -108,14 +112,23 @@ def parse_fragment(html_text: str) -> lxml.html.HtmlElement:
     """lxml.html.fragment_fromstring(html_text, create_parent="div"), with the parent made by _PARSER.
 
     lxml.html makes the parent with its own parser, which moves the whole tree to a document whose
-    elements get their class from lxml.html's Python lookup.
+    elements get their class from lxml.html's Python lookup. Here the parsed <body> itself becomes
+    the parent <div>: moving the elements to a new one would copy the tree over again.
     """
     elements = lxml.html.fragments_fromstring(html_text, parser=_PARSER)
-    root = _PARSER.makeelement("div")
-    if elements and isinstance(elements[0], str):
-        root.text = elements.pop(0)
-    root.extend(elements)
-    return root
+    body = elements[-1].getparent() if elements and not isinstance(elements[-1], str) else None
+    if body is None:  # text alone, or nothing
+        root = _PARSER.makeelement("div")
+        root.text = elements[0] if elements else None
+        return root
+    body.tag = "div"
+    body.attrib.clear()
+    body.tail = None
+    if isinstance(elements[0], str):
+        body.text = elements[0]
+    else:
+        body.text = None  # lxml.html drops leading whitespace
+    return body
 
 
 def nesting_depth(html_text: str) -> int:
@@ -142,7 +155,7 @@ def clean_tree(root: lxml.html.HtmlElement) -> None:
             _replace_with_marker(node, f"<!--{text.split()[0]}-->")
     etree.strip_tags(root, etree.Comment, etree.ProcessingInstruction)  # the others go, their tails stay
     _footnotes(root)
-    walk(root, _clean_element)
+    walk(root, _clean_element, _CLEANED_TAGS, _CLEANED_ATTRIBUTES)
 
 
 def _footnotes(root: lxml.html.HtmlElement) -> None:
@@ -195,17 +208,19 @@ def _clean_element(element: lxml.html.HtmlElement) -> bool:
 
 def _tidy_emphasis(element: lxml.html.HtmlElement) -> bool:
     """Spaces move outside bold and italic, and empty ones go: html2text writes `** x**` otherwise."""
-    content = element.text_content()
-    if not content.strip() and element.find(".//img") is None:
-        if content:
-            element.tail = content + (element.tail or "")
-        remove_keeping_tail(element)
-        return False
-    family = _STRONG if element.tag in _STRONG else _EMPHASIS - _STRONG
-    if any(ancestor.tag in family for ancestor in islice(element.iterancestors(), 40)):
+    text = element.text or ""
+    if not text or text.isspace():  # only then can it be empty (most start with a word)
+        content = element.text_content()
+        if not content.strip() and element.find(".//img") is None:
+            if content:
+                element.tail = content + (element.tail or "")
+            remove_keeping_tail(element)
+            return False
+    family = _STRONG_TAGS if element.tag in _STRONG else _ITALIC_TAGS
+    outer = next(element.iterancestors(*family), None)  # searched in C; usually there is none
+    if outer is not None and any(ancestor is outer for ancestor in islice(element.iterancestors(), 40)):
         element.drop_tag()  # bold inside bold: html2text would close and reopen it
         return True
-    text = element.text or ""
     if text[:1].isspace():
         element.text = text.lstrip()
         previous = element.getprevious()

@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 
 import html2text
 import lxml.html
-from html2text.utils import escape_md_section
+from html2text.utils import escape_md_section, hn
 from lxml import etree
 
 _INLINE_HTML = {"sup", "sub", "mark", "u", "ins", "del", "s", "strike", "kbd", "abbr", "small", "cite", "q",
@@ -32,12 +32,48 @@ class Converter(html2text.HTML2Text):
         self.tag_callback = _keep_inline_html
         self.emphasis_mark = "*"  # "_" does not work inside a word in CommonMark
 
+    # Most text takes html2text's handle_data path step by step here (below); the test suite
+    # turns this off to hold the two to the same output.
+    follow_html2text_handle_data = False
+
     def handle_data(self, data: str, entity_char: bool = False) -> None:
-        if data and not self.code and not self.pre:
-            if needs_escape(data):  # one search instead of six passes
-                data = escape_text(escape_md_section(data, snob=False))
-            entity_char = True  # tells html2text the text is escaped already
-        super().handle_data(data, entity_char)
+        if not data or self.code or self.pre:
+            super().handle_data(data, entity_char)
+            return
+        if needs_escape(data):  # one search instead of six passes
+            data = escape_text(escape_md_section(data, snob=False))
+        if self.follow_html2text_handle_data or self.style or self.quiet or self.abbr_data is not None:
+            super().handle_data(data, True)  # True: the text is escaped already
+            return
+        # What html2text's handle_data and o(puredata=True) do with escaped text outside style
+        # sheets and code, without the module-level re.sub and re.match, whose pattern cache
+        # lookups cost more than the matching on these short strings, and a call layer.
+        if self.stressed:
+            data = data.strip()
+            self.stressed = False
+            self.preceding_stressed = True
+        elif self.preceding_stressed:
+            if _STRESS_FOLLOWER.match(data[0]) and not hn(self.current_tag) \
+                    and self.current_tag not in ("a", "code", "pre"):
+                data = " " + data
+            self.preceding_stressed = False
+        if self.maybe_automatic_link is not None:  # the link's first words
+            href = self.maybe_automatic_link
+            if href == data and self.absolute_url_matcher.match(href) and self.use_automatic_links:
+                self.o("<" + data + ">")
+                self.empty_link = False
+                return
+            self.o("[")
+            self.maybe_automatic_link = None
+            self.empty_link = False
+        self.preceding_data = data
+        if "  " in data or not data.isprintable():  # else no whitespace but single spaces
+            data = _WHITESPACE.sub(" ", data)
+        if data and data[0] == " ":
+            self.space = True
+            data = data[1:]
+        if data:
+            self.o(data)
 
 
 def _keep_inline_html(converter: html2text.HTML2Text, tag: str, attrs: dict, start: bool) -> bool:
@@ -52,6 +88,8 @@ def _keep_inline_html(converter: html2text.HTML2Text, tag: str, attrs: dict, sta
     return True
 
 
+_WHITESPACE = re.compile(r"\s+")
+_STRESS_FOLLOWER = re.compile(r"[^][(){}\s.!?]")  # html2text's: a space goes between ** and it
 _BLANK_LINES = re.compile(r"\n\n\n+")  # not \n{3,}: a literal start lets the regex skip ahead, 8x faster
 _SYNTAX = re.compile(r"([*`\[\]<]|~(?=~)|(?<=~)~|&(?=#?\w+;)|(?<!\w)_|_(?!\w))")
 # Two regexes, not one with "|": a lone character class is searched for far faster (3x here).
@@ -101,6 +139,8 @@ _VOID = frozenset({"area", "base", "basefont", "br", "col", "frame", "hr", "img"
 _EMPTY_MATTERS = frozenset({"href", "src", "title", "datetime", "cite", "start"})
 # HTMLParser reads other names (from broken HTML) differently from how lxml writes them.
 _PLAIN_TAG = re.compile(r"[a-zA-Z][-.a-zA-Z0-9:_]*\Z")
+_COMMON_TAGS = frozenset({"p", "a", "strong", "em", "b", "i", "li", "ul", "ol", "span", "div", "br", "img", "code",
+                          "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "cite", "sup", "sub", "hr"})  # plain
 _PLAIN_NAME = re.compile(r"[^\s/<>=\"'\x00]+\Z")
 _TEXT_ESCAPED = re.compile(r"([&<>])")  # written as &amp; &lt; &gt;: HTMLParser splits the text there
 _URI_UNSAFE = re.compile(r"[\x00-\x20\x7f-\U0010ffff]+")
@@ -126,9 +166,10 @@ def _feed_tree(converter: Converter, root: etree._Element) -> None:
     for event, node in walker:  # comments and processing instructions: only their tails count
         tag = node.tag
         if event == "start":
-            if tag in ("script", "style") or not _PLAIN_TAG.match(tag):
+            if tag not in _COMMON_TAGS and (tag in ("script", "style") or not _PLAIN_TAG.match(tag)):
                 raise _Unusual  # lxml writes their text raw, and HTMLParser reads it raw
-            handle_tag(tag, _attributes(node), True)
+            items = node.items()
+            handle_tag(tag, _attributes(node, items) if items else {}, True)
             if tag in _VOID:
                 walker.skip_subtree()
                 continue
@@ -147,10 +188,10 @@ def _feed_tree(converter: Converter, root: etree._Element) -> None:
             handle_data(text)
 
 
-def _attributes(element: etree._Element) -> dict[str, str | None]:
+def _attributes(element: etree._Element, items: list[tuple[str, str]]) -> dict[str, str | None]:
     """The attributes as HTMLParser reads them back from what libxml2 writes (those html2text reads)."""
     attributes: dict[str, str | None] = {}
-    for name, value in element.items():
+    for name, value in items:
         if not _PLAIN_NAME.match(name):
             raise _Unusual
         if not value and name in _EMPTY_MATTERS:
@@ -159,7 +200,10 @@ def _attributes(element: etree._Element) -> dict[str, str | None]:
             return _read_start_tag(element)
         if name == "href" or name == "src":
             # libxml2 writes URI attributes without leading blanks, with spaces and non-ASCII %-encoded.
-            attributes[name] = _URI_UNSAFE.sub(_percent_encoded, value.lstrip(" \t\n\r"))
+            value = value.lstrip(" \t\n\r")
+            if not value.isascii() or not value.isprintable() or " " in value:  # most URLs: none to encode
+                value = _URI_UNSAFE.sub(_percent_encoded, value)
+            attributes[name] = value
         else:
             attributes[name] = value
     return attributes

@@ -8,17 +8,30 @@ import lxml.html
 from lxml import etree
 
 
-def walk(root: lxml.html.HtmlElement, visit: Callable[[lxml.html.HtmlElement], bool]) -> None:
-    """Visit every element below root in document order, without recursion (posts can nest deeply).
+def walk(root: lxml.html.HtmlElement, visit: Callable[[lxml.html.HtmlElement], bool],
+         tags: frozenset[str], attributes: frozenset[str]) -> None:
+    """Visit, in document order, the elements below root with one of these tags or attributes.
 
-    `visit` returns False when it removed or replaced the element: its children are then skipped,
-    as are elements that a visit took out of the tree, and elements a visit added are not visited.
+    Only the few elements a visit can change are visited, not every element (one call into
+    Python each), and without recursion (posts can nest deeply). `visit` returns False when it
+    removed or replaced the element: its children are then skipped, as are elements that a visit
+    took out of the tree, and elements a visit added are not visited.
     """
     skipped = set()
-    for element in list(root.iterdescendants(etree.Element)):  # one pass in C, then Python for each
-        parent = element.getparent()
-        if parent is None or parent in skipped or not visit(element):
+    chosen = [element for element in root.iterdescendants(etree.Element)
+              if element.tag in tags or not attributes.isdisjoint(element.keys())]
+    for element in chosen:
+        if _still_below(element, root, skipped) and not visit(element):
             skipped.add(element)
+
+
+def _still_below(element: etree._Element, root: etree._Element, skipped: set[etree._Element]) -> bool:
+    for ancestor in element.iterancestors():
+        if ancestor is root:
+            return True
+        if ancestor in skipped:
+            return False
+    return False  # taken out of the tree by an earlier visit
 
 
 def remove_keeping_tail(node: etree._Element) -> None:
