@@ -153,6 +153,33 @@ def test_no_rebuild_waits_for_the_search_index_and_an_index_of_an_older_site_is_
     assert index_files(preview) != before
 
 
+def test_an_index_that_arrives_after_a_broken_save_does_not_hide_the_error(new_site, tmp_path, monkeypatch):
+    post = write_post(new_site, "posts/hello.md", GOOD.format(text="Lighthouse."))
+    release = threading.Event()
+
+    def slow_build_search(site, bodies):
+        assert release.wait(60)
+        return build_search(site, bodies)
+
+    monkeypatch.setattr(search_index, "build_search", slow_build_search)
+    asked: queue.Queue[Path] = queue.Queue()
+    builder = make_site_builder(new_site, tmp_path / "work", request_rebuild=asked.put)
+    preview = Preview("/")
+    rebuild(preview, builder, frozenset(), new_site)
+    post.write_text(GOOD.format(text="Harbour."))
+    rebuild(preview, builder, frozenset({post}), new_site)  # its index is being made
+    post.write_text(BROKEN)
+    assert rebuild(preview, builder, frozenset({post}), new_site).failure is not None
+    release.set()
+    assert asked.get(timeout=120) == SEARCH_INDEX_CHANGE
+    result = rebuild(preview, builder, frozenset({SEARCH_INDEX_CHANGE}), new_site)
+    assert result.failure is not None and preview.snapshot.failure == result.failure
+    assert "not valid YAML" in result.failure.message
+    post.write_text(GOOD.format(text="Fixed."))
+    assert rebuild(preview, builder, frozenset({post}), new_site).failure is None
+    assert "Fixed." in served_text(preview) and preview.snapshot.failure is None
+
+
 def test_drafts_are_previewed_only_when_asked_for(new_site, tmp_path):
     write_post(new_site, "posts/hello.md", GOOD.format(text="Text.").replace("slug: hello", "slug: hello\ndraft: true"))
     preview = Preview("/")

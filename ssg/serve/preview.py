@@ -175,6 +175,7 @@ def make_site_builder(root: Path, workdir: Path, drafts: bool = False,
     numbers = itertools.count()
     follower = SearchFollower(lambda: request_rebuild(SEARCH_INDEX_CHANGE)) if request_rebuild else None
     last: BuiltSite | None = None
+    failed: SsgError | None = None  # the last build of the sources, when it failed
     version = 0  # of the site: one more at each build of the sources
 
     def next_folder() -> Path:
@@ -185,10 +186,12 @@ def make_site_builder(root: Path, workdir: Path, drafts: bool = False,
         return out
 
     def build_site(changed: frozenset[Path]) -> BuiltSite:
-        nonlocal last, version
+        nonlocal last, failed, version
         base_path = load_config(root).base_path
         content_changes = frozenset(path for path in changed if path != SEARCH_INDEX_CHANGE)
         if not content_changes and changed and follower is not None and last is not None:
+            if failed is not None:
+                raise failed  # the sources are still broken: the page keeps saying so
             index = follower.take(version)
             if index is None or session.last is None:
                 return last  # made for a site rebuilt since: the index of the newest is on its way
@@ -198,8 +201,13 @@ def make_site_builder(root: Path, workdir: Path, drafts: bool = False,
             return last
         out = next_folder()
         with caught_warnings() as warnings:
-            report = build(root, out=out, drafts=drafts, cache=cache, changed=content_changes or None,
-                           defer_search=follower is not None and bool(content_changes), session=session)
+            try:
+                report = build(root, out=out, drafts=drafts, cache=cache, changed=content_changes or None,
+                               defer_search=follower is not None and bool(content_changes), session=session)
+            except SsgError as error:
+                failed = error
+                raise
+        failed = None
         version += 1
         last = BuiltSite(out, base_path, tuple(warnings))
         if report.search_pending and follower is not None and session.last is not None:
