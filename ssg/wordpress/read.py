@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ssg.content import Image
 from ssg.errors import SsgError
 from ssg.wordpress.salvage import NotJson, Salvaged, parse_json
 
@@ -38,23 +39,13 @@ class Term:
 
 
 @dataclass(slots=True)
-class Media:
-    """A featured image: where it is and what it shows."""
-
-    src: str
-    alt: str = ""
-    width: int | None = None
-    height: int | None = None
-
-
-@dataclass(slots=True)
 class Registry:
     """Everything a post may refer to by ID, from sibling dumps and `_embedded`."""
 
     categories: dict[int, Term] = field(default_factory=dict)
     tags: dict[int, Term] = field(default_factory=dict)
     authors: dict[int, Term] = field(default_factory=dict)
-    media: dict[int, Media] = field(default_factory=dict)
+    media: dict[int, Image] = field(default_factory=dict)  # featured images by ID
     comments: dict[int, dict[int, dict[str, Any]]] = field(default_factory=dict)  # post id -> id -> comment
     types: dict[str, dict[str, Any]] = field(default_factory=dict)
     site: dict[str, Any] = field(default_factory=dict)
@@ -215,7 +206,7 @@ def _add_media(registry: Registry, record: dict[str, Any], overwrite: bool = Tru
     if media_id is None or not src or (not overwrite and media_id in registry.media):
         return
     details = record.get("media_details") if isinstance(record.get("media_details"), dict) else {}
-    registry.media[media_id] = Media(src=src, alt=text_of(record.get("alt_text")),
+    registry.media[media_id] = Image(src=src, alt=text_of(record.get("alt_text")),
                                      width=as_int(details.get("width")), height=as_int(details.get("height")))
 
 
@@ -242,5 +233,5 @@ def _site_from_index(record: dict[str, Any]) -> dict[str, Any]:
     return site
 
 
-__all__ = ["NotJson", "POST_LIKE", "Media", "Registry", "Term", "add_embedded", "add_to_registry",
+__all__ = ["NotJson", "POST_LIKE", "Registry", "Term", "add_embedded", "add_to_registry",
            "as_int", "find_source_files", "kind_of", "read_json_file", "records_of", "text_of"]
