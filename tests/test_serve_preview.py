@@ -123,25 +123,33 @@ def test_the_search_index_is_made_in_the_background_then_put_in_place_without_re
     assert all(path.stat().st_size for path in (preview.snapshot.site.folder / "_pagefind").rglob("*.pf_*"))
 
 
+class HeldIndex:
+    """A preview whose search index, made in the background, waits until `release` is set; `indexed`
+    is the post's text each time indexing began, `asked` the rebuilds the preview asked for."""
+
+    def __init__(self, site: Path, work: Path, monkeypatch) -> None:
+        self.indexing, self.release, self.indexed = threading.Event(), threading.Event(), []
+        self.asked: queue.Queue[Path] = queue.Queue()
+        monkeypatch.setattr(search_index, "build_search", self.build_search)
+        self.builder = make_site_builder(site, work, request_rebuild=self.asked.put)
+        self.preview = Preview("/")
+
+    def build_search(self, site, bodies):
+        self.indexed.append(bodies.by_url["/2024/01/hello/"].text)
+        self.indexing.set()
+        assert self.release.wait(60)
+        return build_search(site, bodies)
+
+
 def test_no_rebuild_waits_for_the_search_index_and_an_index_of_an_older_site_is_never_put_in_place(
         new_site, tmp_path, monkeypatch):
     post = write_post(new_site, "posts/hello.md", GOOD.format(text="Lighthouse."))
-    indexing, release, indexed = threading.Event(), threading.Event(), []
-
-    def slow_build_search(site, bodies):
-        indexed.append(bodies.by_url["/2024/01/hello/"].text)
-        indexing.set()
-        assert release.wait(60)
-        return build_search(site, bodies)
-
-    monkeypatch.setattr(search_index, "build_search", slow_build_search)
-    asked: queue.Queue[Path] = queue.Queue()
-    builder = make_site_builder(new_site, tmp_path / "work", request_rebuild=asked.put)
-    preview = Preview("/")
+    held = HeldIndex(new_site, tmp_path / "work", monkeypatch)
+    builder, preview, asked, release, indexed = held.builder, held.preview, held.asked, held.release, held.indexed
     rebuild(preview, builder, frozenset(), new_site)
     post.write_text(GOOD.format(text="Harbour."))
     rebuild(preview, builder, frozenset({post}), new_site)
-    assert indexing.wait(60)
+    assert held.indexing.wait(60)
     post.write_text(GOOD.format(text="Harbour lights."))
     rebuild(preview, builder, frozenset({post}), new_site)  # returns while the first index is still being made
     assert "Harbour lights." in served_text(preview) and not release.is_set()
@@ -155,16 +163,8 @@ def test_no_rebuild_waits_for_the_search_index_and_an_index_of_an_older_site_is_
 
 def test_an_index_that_arrives_after_a_broken_save_does_not_hide_the_error(new_site, tmp_path, monkeypatch):
     post = write_post(new_site, "posts/hello.md", GOOD.format(text="Lighthouse."))
-    release = threading.Event()
-
-    def slow_build_search(site, bodies):
-        assert release.wait(60)
-        return build_search(site, bodies)
-
-    monkeypatch.setattr(search_index, "build_search", slow_build_search)
-    asked: queue.Queue[Path] = queue.Queue()
-    builder = make_site_builder(new_site, tmp_path / "work", request_rebuild=asked.put)
-    preview = Preview("/")
+    held = HeldIndex(new_site, tmp_path / "work", monkeypatch)
+    builder, preview, asked, release = held.builder, held.preview, held.asked, held.release
     rebuild(preview, builder, frozenset(), new_site)
     post.write_text(GOOD.format(text="Harbour."))
     rebuild(preview, builder, frozenset({post}), new_site)  # its index is being made
