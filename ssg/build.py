@@ -19,7 +19,7 @@ from ssg.content import load_posts
 from ssg.data import load_site_data
 from ssg.errors import SsgError
 from ssg.fingerprints import Digests, input_digest, site_digest
-from ssg.links import LinkProblem
+from ssg.links import LinkProblem, LinkTable
 from ssg.output import check_output_dir, update_folder, write_all
 from ssg.quick import LastBuild, Session, quick_rebuild
 from ssg.render import Job, copy_job, is_search_output, link_problems, make_link_table, plan_site
@@ -77,8 +77,7 @@ def build(root: Path, out: Path | None = None, base_url: str | None = None, draf
                                    files=len(last.jobs), warnings=warnings.count, problems=last.problems,
                                    written=written, search_pending=config.search)
     with _WarningCounter() as warnings:
-        site, bodies, planned = make_site(config, drafts, cache, jobs, changed)
-        table = make_link_table(site)
+        site, table, bodies, planned = make_site(config, drafts, cache, jobs, changed)
         problems = link_problems(bodies, table, site.posts + site.pages)
         warn_about_links(problems)
     if strict and warnings.count:
@@ -102,25 +101,26 @@ def build(root: Path, out: Path | None = None, base_url: str | None = None, draf
 def check(root: Path, drafts: bool = False) -> list[LinkProblem]:
     """Build in memory only, and return every internal link that does not resolve."""
     config = site_config(root, None)
-    site, bodies, _ = make_site(config, drafts, Cache(None), jobs=None)
-    return link_problems(bodies, make_link_table(site), site.posts + site.pages)
+    site, table, bodies, _ = make_site(config, drafts, Cache(None), jobs=None)
+    return link_problems(bodies, table, site.posts + site.pages)
 
 
 def make_site(config: Config, drafts: bool, cache: Cache, jobs: int | None,
-              changed: frozenset[Path] | None = None) -> tuple[Site, Bodies, list[Job]]:
-    """Load, resolve, render the bodies and plan every output file with its fingerprint."""
+              changed: frozenset[Path] | None = None) -> tuple[Site, LinkTable, Bodies, list[Job]]:
+    """Load, resolve (and what links may lead to), render the bodies, plan every output with its fingerprint."""
     # First gather everything: read every file (unchanged ones from the cache), decide every URL and list.
     with timed("load"):
         documents = load_posts(config, include_drafts=drafts, cache=cache, changed=changed)
     with timed("resolve"):
         site = resolve_site(config, documents, load_site_data(config.content_dir))
+        table = make_link_table(site)
     # Then render what pages are made of (unchanged bodies come from the cache) and plan the pages.
     with timed("bodies"):
-        bodies = render_bodies(site.posts + site.pages, make_link_table(site), cache, keep_text=config.search, jobs=jobs)
+        bodies = render_bodies(site.posts + site.pages, table, cache, keep_text=config.search, jobs=jobs)
     with timed("plan"):
         environment = make_environment(config)
-        planned = plan_site(site, bodies, environment, Digests(site_digest(config, drafts), environment, bodies))
-    return site, bodies, planned
+        planned = plan_site(site, table, bodies, environment, Digests(site_digest(config, drafts), environment, bodies))
+    return site, table, bodies, planned
 
 
 @contextmanager

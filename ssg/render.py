@@ -49,11 +49,11 @@ class Job:
         return self.content if self.content is not None else b""
 
 
-def plan_site(site: Site, bodies: Bodies, environment: jinja2.Environment, digests: Digests) -> list[Job]:
+def plan_site(site: Site, table: LinkTable, bodies: Bodies, environment: jinja2.Environment,
+              digests: Digests) -> list[Job]:
     """Every output file of the archive, in a stable order, each with its fingerprint; nothing is rendered yet."""
     config, site_wide = site.config, digests.site_wide
     terms_of = site.taxonomies.of_post
-    table = make_link_table(site)
     jobs: list[Job] = []
 
     def page(url: str, templates: str | list[str], fingerprint: str, context: Callable[[], dict],
