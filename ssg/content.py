@@ -119,12 +119,11 @@ def load_posts(config: Config, include_drafts: bool = False, cache: Cache | None
             status = path.stat()
         except OSError as error:
             raise SsgError(f"cannot be read: {error.strerror}", path) from None
-        stamp = f"{status.st_mtime_ns} {status.st_size} {config.timezone}"
-        if before and before[0] == stamp:
+        if before and before[0] == file_stamp(status, config.timezone):
             posts.append(before[1])
         else:
             posts.append(load_post(path, config.tzinfo))
-            parsed[str(path)] = (RACY if is_racy(status.st_mtime) else stamp, posts[-1])
+            parsed[str(path)] = (stored_stamp(status, config.timezone), posts[-1])
     present = {str(path) for path in found}
     cache.store_posts(parsed, removed=[path for path in known if path not in present])
     return [post for post in posts if include_drafts or not post.draft]
@@ -145,6 +144,16 @@ def _changed_posts(content_dir: Path, changed: Collection[Path], known: dict) ->
         if is_content_file(content_dir, path):
             recheck.add(path)
     return recheck
+
+
+def file_stamp(status: os.stat_result, timezone: str) -> str:
+    """What tells the cache a post file is unchanged: its time and size, and the timezone it was read in."""
+    return f"{status.st_mtime_ns} {status.st_size} {timezone}"
+
+
+def stored_stamp(status: os.stat_result, timezone: str) -> str:
+    """The stamp the cache keeps for a file just parsed: RACY when it was saved too recently to tell."""
+    return RACY if is_racy(status.st_mtime) else file_stamp(status, timezone)
 
 
 def is_racy(mtime: float) -> bool:

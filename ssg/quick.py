@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ssg.bodies import Bodies, render_bodies
-from ssg.cache import RACY, Cache
+from ssg.cache import Cache
 from ssg.config import Config
-from ssg.content import Post, is_content_file, is_racy, load_post
+from ssg.content import Post, is_content_file, load_post, stored_stamp
 from ssg.output import update_folder
 from ssg.links import LinkProblem, LinkTable
 from ssg.render import Job, is_search_output, link_problems, problem_order
@@ -81,8 +81,7 @@ def quick_rebuild(session: Session, config: Config, changed: frozenset[Path], ou
         if any(getattr(old, name.name) != getattr(new, name.name)
                for name in dataclasses.fields(Post) if name.name not in SHOWN_ONLY):
             return None
-        stamp = RACY if is_racy(status.st_mtime) else f"{status.st_mtime_ns} {status.st_size} {config.timezone}"
-        edits.append((old, new, stamp))
+        edits.append((old, new, stored_stamp(status, config.timezone)))
     for old, new, stamp in edits:  # the site's lists hold the old objects: they get the new values
         for name in SHOWN_ONLY:
             setattr(old, name, getattr(new, name))
