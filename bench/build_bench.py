@@ -3,10 +3,10 @@
     .venv/bin/python bench/build_bench.py                       # 1,000 and 10,000 posts, 3 rounds
     .venv/bin/python bench/build_bench.py --sizes 150000 --rounds 1 --tools ssg,hugo
 
-Every tool builds the same posts (bench/synthetic.py) into the same kinds of pages: each post, the
-paginated home, category, tag and author lists, with feeds and a sitemap (ssg also writes date
-archives, redirects and its old-link map, which the peers have no equivalent for: the page counts
-are in the table). Runs are interleaved and rotate order, so a change in machine load hits every
+Every tool builds the same posts (bench/synthetic.py) into the same set of pages: each post, the
+paginated home, category, tag and author lists with feeds, year, month and day archives, and a
+sitemap (the page counts are in the table: Hugo's includes the small `page/1/` redirect it writes
+for every list; Pelican's theme does not paginate date archives). Runs are interleaved and rotate order, so a change in machine load hits every
 tool alike. ssg builds with `search = false` for these rows; search is timed on top, separately.
 At the largest size it also times ssg's rebuilds: with nothing changed, after one post is edited
 (from the command line, and in-process as `ssg serve` rebuilds). Needs `hugo` (Debian) and, for

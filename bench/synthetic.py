@@ -101,9 +101,12 @@ def write_site(posts: list[SyntheticPost], root: Path, search: bool = True) -> P
     return root
 
 
-# Hugo: posts, the paginated home, category, tag and author lists, with their RSS feeds (the newest
-# ten posts, as ssg's; Hugo's default feed holds every post of its list) and the sitemap, as ssg
-# writes them; the same permalinks. Categories are flat in Hugo: the leaf's name.
+# Hugo: the pages ssg writes. Posts, the paginated home, category, tag and author lists with their
+# RSS feeds (the newest ten posts, as ssg's; Hugo's default feed holds every post of its list),
+# year, month and day archives (as taxonomies, without feeds, as ssg's), and the sitemap; the
+# same permalinks. Hugo's categories are flat, so a post names its category and the category's
+# parents, whose lists hold their subcategories' posts in ssg too. No list of the "posts"
+# section, which ssg has no equivalent of (its home lists every post).
 _HUGO_LAYOUTS = {
     "_default/baseof.html": """<!doctype html><html lang="en"><head><meta charset="utf-8">
 <title>{{ block "title" . }}{{ .Site.Title }}{{ end }}</title></head>
@@ -136,15 +139,22 @@ def write_hugo(posts: list[SyntheticPost], root: Path) -> Path:
         title = "Bench"
         paginate = {PER_PAGE}
         rssLimit = {PER_PAGE}
-        disableKinds = ["robotsTXT"]
+        disableKinds = ["robotsTXT", "section"]
         [taxonomies]
           category = "categories"
           tag = "tags"
           author = "authors"
+          year = "years"
+          month = "months"
+          day = "days"
         [permalinks]
           posts = "/:year/:month/:slug/"
         [markup.goldmark.renderer]
           unsafe = true
+        [[cascade]]
+          outputs = ["HTML"]
+          [cascade._target]
+            path = "/{days,months,years}/**"
         """))
     for name, text in _HUGO_LAYOUTS.items():
         path = root / "layouts" / name
@@ -152,7 +162,9 @@ def write_hugo(posts: list[SyntheticPost], root: Path) -> Path:
         path.write_text(text)
     for post in posts:
         meta = {"title": post.title, "date": post.date.isoformat(), "slug": post.slug,
-                "categories": [leaf(c) for c in post.categories], "tags": post.tags, "authors": [post.author]}
+                "categories": [name for category in post.categories for name in category.split("/")],
+                "tags": post.tags, "authors": [post.author], "years": [f"{post.date:%Y}"],
+                "months": [f"{post.date:%Y-%m}"], "days": [f"{post.date:%Y-%m-%d}"]}
         (root / "content" / "posts" / f"{post.slug}.md").write_text(json.dumps(meta) + "\n\n" + post.body,
                                                                      encoding="utf-8")
     return root
@@ -167,9 +179,12 @@ def write_pelican(posts: list[SyntheticPost], root: Path) -> Path:
         TIMEZONE = "UTC"
         DEFAULT_LANG = "en"
         DEFAULT_PAGINATION = {PER_PAGE}
-        PAGINATED_TEMPLATES = {{"index": None, "tag": None, "category": None, "author": None}}
+        PAGINATED_TEMPLATES = {{"index": None, "tag": None, "category": None, "author": None, "period_archives": None}}
         ARTICLE_URL = "{{date:%Y}}/{{date:%m}}/{{slug}}/"
         ARTICLE_SAVE_AS = "{{date:%Y}}/{{date:%m}}/{{slug}}/index.html"
+        YEAR_ARCHIVE_SAVE_AS = "{{date:%Y}}/index.html"
+        MONTH_ARCHIVE_SAVE_AS = "{{date:%Y}}/{{date:%m}}/index.html"
+        DAY_ARCHIVE_SAVE_AS = "{{date:%Y}}/{{date:%m}}/{{date:%d}}/index.html"
         FEED_ALL_ATOM = "feeds/all.atom.xml"
         CATEGORY_FEED_ATOM = "feeds/{{slug}}.atom.xml"
         TRANSLATION_FEED_ATOM = None
