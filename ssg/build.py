@@ -110,7 +110,7 @@ def make_site(config: Config, drafts: bool, cache: Cache, jobs: int | None,
     """Load, resolve (and what links may lead to), render the bodies, plan every output with its fingerprint."""
     # First gather everything: read every file (unchanged ones from the cache), decide every URL and list.
     with timed("load"):
-        documents = load_posts(config, include_drafts=drafts, cache=cache, changed=changed)
+        documents = load_posts(config, include_drafts=drafts, cache=cache, changed=changed, jobs=jobs)
     with timed("resolve"):
         site = resolve_site(config, documents, load_site_data(config.content_dir))
         table = make_link_table(site)

@@ -99,18 +99,18 @@ class Cache:
                 path: (stamp, pickle.loads(post)) for path, stamp, post in self.db.execute("SELECT * FROM posts")}
         return self._posts
 
-    def store_posts(self, parsed: dict[str, tuple[str, object]], removed: Iterable[str]) -> None:
-        """Posts just parsed; one whose stamp is RACY is kept in memory only, and parsed again by the next walk."""
+    def store_posts(self, parsed: dict[str, tuple[str, object, bytes]], removed: Iterable[str]) -> None:
+        """Posts just parsed, as (stamp, post, the post pickled); one whose stamp is RACY is kept in
+        memory only, and parsed again by the next walk."""
         posts = self.posts()
         removed = [path for path in removed if posts.pop(path, None)]
-        posts.update(parsed)
+        posts.update((path, (stamp, post)) for path, (stamp, post, _) in parsed.items())
         if self.path and (parsed or removed):
             with self._writing():
                 self.db.executemany("DELETE FROM posts WHERE path = ?", [(path,) for path in removed + [
-                    path for path, (stamp, _) in parsed.items() if stamp == RACY]])
+                    path for path, (stamp, _, _) in parsed.items() if stamp == RACY]])
                 self.db.executemany("INSERT OR REPLACE INTO posts VALUES (?, ?, ?)", (
-                    (path, stamp, pickle.dumps(post, protocol=pickle.HIGHEST_PROTOCOL))
-                    for path, (stamp, post) in parsed.items() if stamp != RACY))
+                    (path, stamp, pickled) for path, (stamp, _, pickled) in parsed.items() if stamp != RACY))
 
     # --- rendered bodies, by a hash of their Markdown, page and engine; valid while their links resolve alike
     def bodies(self) -> dict[str, tuple[str, dict, str]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import pickle
 from time import time as seconds_now
 from dataclasses import dataclass, field
 from datetime import date as date_type, datetime, time, tzinfo
@@ -12,7 +13,7 @@ from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
-from ssg import frontmatter, urls
+from ssg import frontmatter, parallel, urls
 from ssg.cache import RACY, Cache
 from ssg.config import Config
 from ssg.errors import SsgError
@@ -81,7 +82,13 @@ class Post:
 def find_content_files(content_dir: Path) -> list[Path]:
     """Every Markdown file under content/, skipping media/, folders that start with '_' or '.', and
     editors' lock and backup files (.#post.md, #post.md#, post.md~)."""
-    return sorted(path for path in content_dir.rglob("*.md") if is_content_file(content_dir, path) and path.is_file())
+    found = []
+    for folder, subfolders, files in os.walk(content_dir):
+        # Skipped folders are not walked at all: an imported site keeps thousands of files in _sources and media.
+        subfolders[:] = [name for name in subfolders if not name.startswith(("_", "."))
+                         and not (name == MEDIA_DIR and folder == str(content_dir))]
+        found += [Path(folder, name) for name in files if name.endswith(".md") and not name.startswith((".", "#"))]
+    return sorted(path for path in found if path.is_file())
 
 
 def is_content_file(content_dir: Path, path: Path) -> bool:
@@ -93,9 +100,10 @@ def is_content_file(content_dir: Path, path: Path) -> bool:
 
 
 def load_posts(config: Config, include_drafts: bool = False, cache: Cache | None = None,
-               changed: Collection[Path] | None = None) -> list[Post]:
+               changed: Collection[Path] | None = None, jobs: int | None = None) -> list[Post]:
     """Read and validate every post and page of the site; a file unchanged since the last build
-    (same size and modification time) is taken from the cache instead of being parsed again.
+    (same size and modification time) is taken from the cache instead of being parsed again, and
+    many files to parse are shared between worker processes.
 
     `changed` (from a preview's watcher) names every file that changed since the cache was last
     used: the others are taken from the cache without looking at the disk at all."""
@@ -109,7 +117,8 @@ def load_posts(config: Config, include_drafts: bool = False, cache: Cache | None
         found = find_content_files(config.content_dir)
     else:
         found = sorted({Path(path) for path in known} - recheck | {path for path in recheck if path.is_file()})
-    posts, parsed = [], {}
+    posts: list[Post | None] = []
+    unparsed: list[tuple[int, Path, os.stat_result]] = []  # (place in posts, file, its status)
     for path in found:
         before = known.get(str(path))
         if recheck is not None and path not in recheck and before:
@@ -122,8 +131,16 @@ def load_posts(config: Config, include_drafts: bool = False, cache: Cache | None
         if before and before[0] == file_stamp(status, config.timezone):
             posts.append(before[1])
         else:
-            posts.append(load_post(path, config.tzinfo))
-            parsed[str(path)] = (stored_stamp(status, config.timezone), posts[-1])
+            unparsed.append((len(posts), path, status))
+            posts.append(None)
+    parsed = {}
+    zone = config.tzinfo
+    # Pickled where they are parsed: the cache keeps them so, and the main process only unpickles.
+    loaded = parallel.map_chunks(lambda paths: [pickle.dumps(load_post(path, zone), pickle.HIGHEST_PROTOCOL)
+                                                for path in paths], [path for _, path, _ in unparsed], jobs)
+    for (place, path, status), pickled in zip(unparsed, loaded):
+        posts[place] = pickle.loads(pickled)
+        parsed[str(path)] = (stored_stamp(status, config.timezone), posts[place], pickled)
     present = {str(path) for path in found}
     cache.store_posts(parsed, removed=[path for path in known if path not in present])
     return [post for post in posts if include_drafts or not post.draft]

@@ -13,6 +13,7 @@ import dataclasses
 import itertools
 import logging
 import os
+import pickle
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -85,7 +86,7 @@ def quick_rebuild(session: Session, config: Config, changed: frozenset[Path], ou
     for old, new, stamp in edits:  # the site's lists hold the old objects: they get the new values
         for name in SHOWN_ONLY:
             setattr(old, name, getattr(new, name))
-        cache.store_posts({str(old.source): (stamp, old)}, removed=[])
+        cache.store_posts({str(old.source): (stamp, old, pickle.dumps(old, pickle.HIGHEST_PROTOCOL))}, removed=[])
     edited = [old for old, _, _ in edits]
     fresh = render_bodies(edited, last.table, cache, keep_text=config.search, forget_others=False)
     for document in edited:

@@ -1,4 +1,4 @@
-"""Rendering in worker processes writes exactly the bytes one process writes."""
+"""Reading and rendering in worker processes writes exactly the bytes one process writes, and fails alike."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from pathlib import Path
 from ssg import parallel
 from ssg.build import build
 from ssg.cache import Cache
+from conftest import write_post
 
 RUN = parallel._run
 PIDS: list[Path] = []  # where each worker says who it is
@@ -52,3 +53,17 @@ def test_workers_end_quietly_under_a_process_that_turns_sigterm_into_ctrl_c(capf
     finally:
         signal.signal(signal.SIGTERM, previous)
     assert "Traceback" not in capfd.readouterr().err
+
+
+def test_a_bad_post_read_in_a_worker_is_reported_by_name(new_site, run_ssg, monkeypatch):
+    monkeypatch.setattr(parallel, "MIN_PER_WORKER", 1)
+    for number in range(40):
+        write_post(new_site, f"posts/post-{number:02d}.md",
+                   f"---\ntitle: Post {number}\ndate: 2020-01-{number % 28 + 1:02d}\n---\nText.\n")
+    write_post(new_site, "posts/post-17.md", "---\ntitle: [unclosed\n---\nText.\n")
+    write_post(new_site, "posts/post-33.md", "---\ndate: not a date\n---\nText.\n")
+    code, _, err = run_ssg("build", "--jobs", "2", "--site", new_site)
+    assert code == 1
+    assert "post-17.md" in err and "post-33.md" not in err  # the first bad file, as one process reports it
+    assert "Traceback" not in err
+    assert not (new_site / "public").exists()
