@@ -18,7 +18,7 @@ from typing import Any
 log = logging.getLogger(__name__)
 
 MIN_PER_WORKER = 200  # below this many items a worker costs more than it saves
-CHUNKS_PER_WORKER = 4  # smaller shares even out uneven items
+CHUNKS_PER_WORKER = 8  # smaller shares even out uneven items, and the wait for the last one
 CHUNK_LIMIT = 2000  # and bound what one share's results hold
 
 _work: tuple[Callable[[Sequence[Any]], list[Any]], Sequence[Any]] | None = None

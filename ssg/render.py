@@ -62,6 +62,20 @@ def plan_site(site: Site, table: LinkTable, bodies: Bodies, environment: jinja2.
                         make=lambda: render_template(environment, templates, {"page_url": url, **context()}),
                         shows=shows))
 
+    # Feeds first: they are the slowest files to make, and workers that end on them leave a core idle.
+    def feed_html(post: Post) -> str:
+        return bodies.absolute_html(post.url, urls.absolute_url(config.base_url, post.url))
+
+    feed_entries: dict = {}
+    for term in site.lists:
+        if term.has_feed:
+            posts = (site.posts if term.kind == "home" else term.posts)[:config.feed_size]  # feeds ignore stickiness
+            fingerprint = digest_of(site_wide, "feed", digests.identity(term), digests.listed(posts, terms_of))
+            for flavour in ("rss", "atom"):
+                jobs.append(Job(urls.output_file(urls.feed_url(term.url, flavour)), fingerprint,
+                                make=lambda term=term, posts=posts, flavour=flavour: feeds.render_feed(
+                                    config, term, posts, terms_of, feed_html, flavour, feed_entries),
+                                shows=tuple(posts)))
     for document in site.posts + site.pages:
         if document.template:
             check_template(environment, document)
@@ -86,19 +100,6 @@ def plan_site(site: Site, table: LinkTable, bodies: Bodies, environment: jinja2.
         page(url, template, everything, lambda: overview)
     for redirect in site.redirects:
         page(redirect.url, "redirect.html", redirect.target, lambda target=redirect.target: {"target": target})
-    def feed_html(post: Post) -> str:
-        return bodies.absolute_html(post.url, urls.absolute_url(config.base_url, post.url))
-
-    feed_entries: dict = {}
-    for term in site.lists:
-        if term.has_feed:
-            posts = (site.posts if term.kind == "home" else term.posts)[:config.feed_size]  # feeds ignore stickiness
-            fingerprint = digest_of(site_wide, "feed", digests.identity(term), digests.listed(posts, terms_of))
-            for flavour in ("rss", "atom"):
-                jobs.append(Job(urls.output_file(urls.feed_url(term.url, flavour)), fingerprint,
-                                make=lambda term=term, posts=posts, flavour=flavour: feeds.render_feed(
-                                    config, term, posts, terms_of, feed_html, flavour, feed_entries),
-                                shows=tuple(posts)))
     entries = digest_of(site_wide, [(entry.url, entry.modified) for entry in site.sitemap])
     for number, path in enumerate(sitemap.sitemap_paths(len(site.sitemap))):
         jobs.append(Job(str(path), entries, make=lambda number=number: sitemap.render_sitemap_file(
