@@ -133,16 +133,22 @@ def load_posts(config: Config, include_drafts: bool = False, cache: Cache | None
         else:
             unparsed.append((len(posts), path, status))
             posts.append(None)
-    parsed = {}
-    zone = config.tzinfo
+    zone, done = config.tzinfo, 0
+
+    def store(loaded: list[bytes]) -> None:  # a part at a time: the pickles of the whole site are never held at once
+        nonlocal done
+        parsed = {}
+        for (place, path, status), pickled in zip(unparsed[done:done + len(loaded)], loaded):
+            posts[place] = pickle.loads(pickled)
+            parsed[str(path)] = (stored_stamp(status, config.timezone), posts[place], pickled)
+        done += len(loaded)
+        cache.store_posts(parsed, removed=[])
+
     # Pickled where they are parsed: the cache keeps them so, and the main process only unpickles.
-    loaded = parallel.map_chunks(lambda paths: [pickle.dumps(load_post(path, zone), pickle.HIGHEST_PROTOCOL)
-                                                for path in paths], [path for _, path, _ in unparsed], jobs)
-    for (place, path, status), pickled in zip(unparsed, loaded):
-        posts[place] = pickle.loads(pickled)
-        parsed[str(path)] = (stored_stamp(status, config.timezone), posts[place], pickled)
+    parallel.for_each_chunk(lambda paths: [pickle.dumps(load_post(path, zone), pickle.HIGHEST_PROTOCOL)
+                                           for path in paths], [path for _, path, _ in unparsed], store, jobs)
     present = {str(path) for path in found}
-    cache.store_posts(parsed, removed=[path for path in known if path not in present])
+    cache.store_posts({}, removed=[path for path in known if path not in present])
     return [post for post in posts if include_drafts or not post.draft]
 
 
