@@ -20,7 +20,7 @@ import zlib
 from collections import Counter
 from collections.abc import Coroutine
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import timezone
 from importlib import metadata
 from pathlib import Path, PurePosixPath
@@ -78,6 +78,9 @@ class SearchRecord:
     tags: list[str] = field(default_factory=list)  # slugs
     image: str = ""  # the site path of a local image: the search page asks no other host
     image_alt: str = ""
+
+
+_RECORD_FIELDS = [item.name for item in fields(SearchRecord)]  # for shard keys: a third cheaper than asdict
 
 
 @dataclass(slots=True)
@@ -180,7 +183,7 @@ def shard_key(records: list[SearchRecord], language: str) -> str:
     """A name for a shard's index that changes whenever anything Pagefind would be given changes."""
     digest = hashlib.sha256(json.dumps([CACHE_FORMAT, pagefind_version(), language]).encode())
     for record in records:
-        digest.update(json.dumps(asdict(record), ensure_ascii=False, sort_keys=True).encode())
+        digest.update(json.dumps([getattr(record, name) for name in _RECORD_FIELDS], ensure_ascii=False).encode())
         digest.update(b"\n")
     return digest.hexdigest()[:20]
 
@@ -255,21 +258,25 @@ async def _index_all(jobs: list[tuple[list[SearchRecord], Path]], language: str,
 
 
 async def _index_shard(records: list[SearchRecord], language: str, folder: Path) -> None:
-    """Index one shard with its own Pagefind process and keep its index files in `folder`."""
+    """Index one shard with its own Pagefind process; the folder it wrote becomes `folder` once whole."""
     staging = folder.with_name(f"{folder.name}.building-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
-    service = await _PagefindService().launch()
     try:
-        index = await service.create_index({"force_language": language})
-        # All records at once: a round trip per record costs more than indexing it. Pagefind's
-        # service handles requests in the order they arrive, so page order (and the output) holds.
-        await asyncio.gather(*(add_record(index, record, language) for record in records))
-        await index.write_files(str(staging))  # measured a third faster than get_files
-        files = await read_when_written(staging)
+        service = await _PagefindService().launch()
+        try:
+            index = await service.create_index({"force_language": language})
+            # All records at once: a round trip per record costs more than indexing it. Pagefind's
+            # service handles requests in the order they arrive, so page order (and the output) holds.
+            await asyncio.gather(*(add_record(index, record, language) for record in records))
+            await index.write_files(str(staging))  # measured a third faster than get_files
+            files = await read_when_written(staging)
+        finally:
+            await service.close()  # which also ends any write of Pagefind's UI files still under way
+        # Kept where Pagefind wrote them: copying every fragment into another folder cost 0.15 ms a post.
+        rewrite_in_place(staging, files, canonical_index(files))
+        staging.rename(folder)
     finally:
-        await service.close()
         shutil.rmtree(staging, ignore_errors=True)
-    store_files(canonical_index(files), folder)
 
 
 async def _fetch_scripts(language: str, folder: Path) -> None:
@@ -337,6 +344,22 @@ def pagefind_record(record: SearchRecord, language: str) -> dict:
         "filters": {key: values for key, values in filters.items() if values},
         "sort": {"date": record.sort_date},
     }
+
+
+def rewrite_in_place(folder: Path, written: dict[str, bytes], wanted: dict[str, bytes]) -> None:
+    """Make `folder`, which holds the `written` files (and others), hold exactly the `wanted` ones,
+    writing only the files that differ."""
+    for path in sorted(folder.rglob("*"), reverse=True):  # a folder's files before the folder
+        if path.is_dir():
+            if not any(path.iterdir()):
+                path.rmdir()
+        elif path.relative_to(folder).as_posix() not in wanted:
+            path.unlink()
+    for name, content in wanted.items():
+        if written.get(name) != content:
+            target = folder.joinpath(*PurePosixPath(name).parts)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content)
 
 
 def store_files(files: dict[str, bytes], folder: Path) -> None:

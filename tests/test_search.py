@@ -216,3 +216,17 @@ def test_pagefind_keeps_records_in_the_order_they_were_sent(tmp_path):
     fragments = [json.loads(gzip.decompress((folder / f"fragment/{page[0]}.pf_fragment").read_bytes())[12:])
                  for page in meta[1]]
     assert [fragment["url"] for fragment in fragments] == [record.url for record in records]
+
+
+def test_a_shard_keeps_only_its_index_files_where_pagefind_wrote_them(tmp_path):
+    records = [search.SearchRecord(url=f"/{n}/", title=f"Post {n}", text=f"shared word{n}", year=f"{2000 + n % 3}",
+                                   tags=[f"tag-{n % 4}"], sort_date=f"{n:04d}") for n in range(12)]
+    scripts, [folder] = search.index_shards(Config(root=tmp_path), [records])
+    assert set(folder.parent.iterdir()) == {scripts, folder}, "no staging folder is left behind"
+    names = {path.relative_to(folder).as_posix() for path in folder.rglob("*") if path.is_file()}
+    assert names and all(search.is_index_file(name) for name in names), "no UI, script or wasm of Pagefind's"
+    entry = json.loads((folder / "pagefind-entry.json").read_text())
+    meta = unpack((folder / f"pagefind.{entry['languages']['en']['hash']}.pf_meta").read_bytes())
+    filters = [f"filter/{hash_}.pf_filter" for _, hash_ in meta[3]]
+    assert [name for name, _ in meta[3]] == ["tag", "year"] and set(filters) == {n for n in names if n.startswith("filter/")}
+    assert {f"fragment/{page[0]}.pf_fragment" for page in meta[1]} == {n for n in names if n.startswith("fragment/")}
