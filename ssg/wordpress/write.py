@@ -7,6 +7,7 @@ converts its posts, a file at a time, writing as results arrive.
 
 from __future__ import annotations
 
+import functools
 import gc
 import hashlib
 import json
@@ -28,7 +29,7 @@ from ssg import frontmatter, urls
 from ssg.config import Config
 from ssg.data import DATA_DIR, SITE_NAME, TERMS_NAME
 from ssg.errors import SsgError
-from ssg.parallel import quiet_worker
+from ssg.parallel import for_each_chunk, quiet_worker
 from ssg.wordpress.map import Summary, map_record, summarize
 from ssg.wordpress.read import (
     POST_LIKE, Registry, add_embedded, add_to_registry, find_source_files, kind_of, records_of,
@@ -43,6 +44,7 @@ SOURCES_DIR = "_sources"
 MANIFEST_NAME = "imported.json"
 MAX_NAME_LENGTH = 120  # bytes; leaves room for a suffix and ".md" under every file system's 255
 PARALLEL_FROM = 400  # records; below this, starting worker processes costs more than it saves
+PARALLEL_READ_FROM = 4_000_000  # bytes of JSON (some 600 posts); below this, one process reads them sooner
 _UNSAFE_NAME = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]')
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
 _TOP_FOLDERS = {"posts", "pages", "media", "static"}  # a custom post type must not land in these
@@ -85,7 +87,7 @@ def import_sources(config: Config, sources: list[Path], force: bool = False,
     report = ImportReport()
     content = config.content_dir
     files = find_source_files(sources)
-    registry, planned = gather(files, content / SOURCES_DIR, report, progress)
+    registry, planned = gather(files, content / SOURCES_DIR, report, progress, jobs)
     plan_files(planned, report)
     manifest_path = content / SOURCES_DIR / MANIFEST_NAME
     manifest = read_manifest(manifest_path)
@@ -128,49 +130,102 @@ def import_sources(config: Config, sources: list[Path], force: bool = False,
 
 # --- first pass ---
 
-def gather(files: list[Path], sources_dir: Path, report: ImportReport,
-           progress: Progress | None) -> tuple[Registry, list[Planned]]:
-    """Read every file once: fill the registry, summarise each post record, keep the raw file."""
+def gather(files: list[Path], sources_dir: Path, report: ImportReport, progress: Progress | None,
+           jobs: int | None = None) -> tuple[Registry, list[Planned]]:
+    """Read every file once: fill the registry, summarise each post record, keep the raw file.
+
+    Big dumps are parsed and summarised in worker processes; what they find is filed here in the
+    files' order, so the registry and the plan do not depend on who read what.
+    """
     # Files kept by `--media download` replace their old URLs in every record, before anything reads them.
     registry = Registry(local_files=load_media_map(sources_dir.parent))
     found: dict[tuple[Any, ...], Planned] = {}
-    for index, source in enumerate(files):
-        report.files_read += 1
-        if progress:
-            progress("Reading", index + 1, len(files))
-        try:
-            raw = source.read_bytes()
-            salvaged = parse_json(raw)
-        except NotJson as error:
-            report.skipped_files.append((source, str(error)))
-            continue
-        except OSError as error:
-            report.skipped_files.append((source, f"cannot be read: {error.strerror}"))
-            continue
-        records = [localize_record(record, registry.local_files) for record in records_of(salvaged.data)]
-        kinds = [kind_of(record) for record in records]
-        if not any(kind not in _NOT_IMPORTED for kind in kinds):
-            errors = [record.get("code") for record, kind in zip(records, kinds) if kind == "error"]
-            why = (f"a WordPress error response ({errors[0]})" if errors else
-                   "it holds no posts, pages, terms, users, media or comments")
-            report.skipped_files.append((source, why))
-            continue
-        keep_source(raw, source, sources_dir)
-        for position, (record, kind) in enumerate(zip(records, kinds)):
-            if kind == POST_LIKE:
-                add_embedded(registry, record)
-                summary = summarize(record)
-                planned = Planned(summary, index, position)
-                key = (summary.kind, summary.id) if summary.id is not None else (summary.kind, summary.url, index, position)
-                if key in found:
-                    report.duplicates += 1
-                    planned = max(found[key], planned, key=_completeness)
-                found[key] = planned
-            elif kind != "other":
-                add_to_registry(registry, kind, record)
-                report.registry[kind] += 1
+
+    def take(reads: list[SourceRead]) -> None:
+        for read in reads:
+            index, source = report.files_read, files[report.files_read]
+            report.files_read += 1
+            if progress:
+                progress("Reading", index + 1, len(files))
+            if not read.skipped:
+                try:
+                    keep_source(read.raw if read.raw is not None else source.read_bytes(), source, sources_dir)
+                except OSError as error:  # gone since a worker read it
+                    read = SourceRead(skipped=f"cannot be read: {error.strerror}")
+            if read.skipped:
+                report.skipped_files.append((source, read.skipped))
+                continue
+            for position, kind, value in read.entries:
+                if kind == POST_LIKE:
+                    summary, embedded = value
+                    if embedded is not None:
+                        add_embedded(registry, embedded)
+                    planned = Planned(summary, index, position)
+                    key = (summary.kind, summary.id) if summary.id is not None else (summary.kind, summary.url, index, position)
+                    if key in found:
+                        report.duplicates += 1
+                        planned = max(found[key], planned, key=_completeness)
+                    found[key] = planned
+                else:
+                    add_to_registry(registry, kind, value)
+                    report.registry[kind] += 1
+
+    read_jobs = jobs if _total_size(files) >= PARALLEL_READ_FROM else 1
+    in_workers = read_jobs != 1 and len(files) > 1
+    read = functools.partial(_read_sources, local_files=registry.local_files, keep_raw=not in_workers)
+    for_each_chunk(read, files, take, read_jobs, min_per_worker=1)
     registry.labels = {"categories": term_labels(registry.categories), "tags": term_labels(registry.tags)}
     return registry, list(found.values())
+
+
+@dataclass(slots=True)
+class SourceRead:
+    """What the first pass finds in one file: why it is skipped, or its records in the file's order."""
+
+    skipped: str = ""
+    raw: bytes | None = None  # the file's bytes, when read in this process (a worker sends no copy back)
+    # (position, kind, value): for a post, its Summary and what add_embedded reads; else the record itself
+    entries: list[tuple[int, str, Any]] = field(default_factory=list)
+
+
+def _read_sources(files: list[Path], local_files: dict[tuple[str, str], str], keep_raw: bool) -> list[SourceRead]:
+    return [read_source(source, local_files, keep_raw) for source in files]
+
+
+def read_source(source: Path, local_files: dict[tuple[str, str], str], keep_raw: bool = True) -> SourceRead:
+    """Parse one file and summarise its records; needs nothing from other files, so it runs anywhere."""
+    try:
+        raw = source.read_bytes()
+        salvaged = parse_json(raw)
+    except NotJson as error:
+        return SourceRead(skipped=str(error))
+    except OSError as error:
+        return SourceRead(skipped=f"cannot be read: {error.strerror}")
+    records = [localize_record(record, local_files) for record in records_of(salvaged.data)]
+    kinds = [kind_of(record) for record in records]
+    if not any(kind not in _NOT_IMPORTED for kind in kinds):
+        errors = [record.get("code") for record, kind in zip(records, kinds) if kind == "error"]
+        return SourceRead(skipped=f"a WordPress error response ({errors[0]})" if errors else
+                          "it holds no posts, pages, terms, users, media or comments")
+    entries: list[tuple[int, str, Any]] = []
+    for position, (record, kind) in enumerate(zip(records, kinds)):
+        if kind == POST_LIKE:
+            embedded = record.get("_embedded")
+            stub = {"id": record.get("id"), "_embedded": embedded} if isinstance(embedded, dict) else None
+            entries.append((position, kind, (summarize(record), stub)))
+        elif kind != "other":
+            entries.append((position, kind, record))
+    return SourceRead(raw=raw if keep_raw else None, entries=entries)
+
+
+def _total_size(files: list[Path]) -> int:
+    total = 0
+    for source in files:
+        try:
+            total += source.stat().st_size
+        except OSError:
+            pass
+    return total
 
 
 def _completeness(planned: Planned) -> tuple[Any, ...]:
