@@ -99,11 +99,11 @@ def import_sources(config: Config, sources: list[Path], force: bool = False,
         return write_generated(content, relative, text, manifest.files, force, report, folders)
 
     done = 0
-    for results in convert_all(files, planned, registry, jobs):
-        for relative, text, kind, problems, unresolved, notes in results:
-            target, written = write(relative, text)
+    for items, results in convert_all(files, planned, registry, jobs):
+        for item, (text, problems, unresolved, notes) in zip(items, results):
+            target, written = write(item.target, text)
             if written:
-                report.written[kind if kind in ("post", "page") else "other"] += 1
+                report.written[item.summary.kind if item.summary.kind in ("post", "page") else "other"] += 1
             if problems:
                 report.salvaged.append((target, problems))
             if notes:
@@ -328,30 +328,34 @@ def _start_worker(registry: Registry) -> None:
     _REGISTRY = registry
 
 
-def convert_file(path: Path, items: list[tuple[int, Summary, PurePosixPath]],
-                 registry: Registry | None = None) -> list[tuple[PurePosixPath, str, str, list[str], list[str], list[str]]]:
-    """Convert the chosen records of one file: (target, Markdown, kind, problems, unresolved IDs, notes)."""
+def convert_file(path: Path, items: list[tuple[int, Summary]],
+                 registry: Registry | None = None) -> list[tuple[str, list[str], list[str], list[str]]]:
+    """Convert the chosen records of one file: (Markdown, problems, unresolved IDs, notes) for each."""
     registry = registry or _REGISTRY
     assert registry is not None
     salvaged = parse_json(path.read_bytes())
     records = [localize_record(record, registry.local_files) for record in records_of(salvaged.data)]
     results = []
-    for position, summary, target in items:
+    for position, summary in items:
         document = map_record(records[position], summary, salvaged.problems, registry)
-        results.append((target, frontmatter.dump(document.meta, document.body), summary.kind,
-                        document.problems, document.unresolved, document.notes))
+        results.append((frontmatter.dump(document.meta, document.body), document.problems, document.unresolved,
+                        document.notes))
     return results
 
 
 def convert_all(files: list[Path], planned: list[Planned], registry: Registry, jobs: int | None):
-    """Yield each file's converted records; with many records, in worker processes."""
-    work: dict[int, list[tuple[int, Summary, PurePosixPath]]] = {}
+    """Yield each file's planned records with their conversions; with many records, in worker processes.
+
+    Workers get only what map_record needs (position and summary) and send back only what they
+    made: where each record goes is known here already.
+    """
+    work: dict[int, list[Planned]] = {}
     for item in sorted(planned, key=lambda item: (item.file_index, item.position)):
-        work.setdefault(item.file_index, []).append((item.position, item.summary, item.target))
+        work.setdefault(item.file_index, []).append(item)
     jobs = jobs if jobs is not None else (os.cpu_count() or 1)
     if jobs <= 1 or len(planned) < PARALLEL_FROM:
         for index, items in work.items():
-            yield convert_file(files[index], items, registry)
+            yield items, convert_file(files[index], [(item.position, item.summary) for item in items], registry)
         return
     # Forked workers share the first pass's memory copy-on-write; frozen, the garbage collector in
     # a worker does not walk (and so copy) it. Where fork is missing, workers are spawned.
@@ -363,11 +367,13 @@ def convert_all(files: list[Path], planned: list[Planned], registry: Registry, j
                                  initargs=(registry,)) as pool:
             pending = []
             for index, items in work.items():  # a bounded window of files in flight keeps memory flat
-                pending.append(pool.submit(convert_file, files[index], items))
+                chosen = [(item.position, item.summary) for item in items]
+                pending.append((items, pool.submit(convert_file, files[index], chosen)))
                 if len(pending) >= jobs * 4:
-                    yield pending.pop(0).result()
-            for future in pending:
-                yield future.result()
+                    items, future = pending.pop(0)
+                    yield items, future.result()
+            for items, future in pending:
+                yield items, future.result()
     finally:
         gc.unfreeze()
 
