@@ -35,6 +35,9 @@ class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
     yaml_implicit_resolvers = _without_timestamps(_BaseLoader.yaml_implicit_resolvers)
 
 
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
 class _Dumper(_BaseDumper):  # type: ignore[misc,valid-type]
     yaml_implicit_resolvers = _without_timestamps(_BaseDumper.yaml_implicit_resolvers)
 
@@ -53,9 +56,6 @@ class _Dumper(_BaseDumper):  # type: ignore[misc,valid-type]
                 and (not implicit[0] or (value and value[0] not in resolvers)):
             return self.DEFAULT_SCALAR_TAG
         return super().resolve(kind, value, implicit)
-
-
-_STR_TAG = "tag:yaml.org,2002:str"
 
 
 _FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*$")

@@ -29,7 +29,7 @@ from ssg import frontmatter, urls
 from ssg.config import Config
 from ssg.data import DATA_DIR, SITE_NAME, TERMS_NAME
 from ssg.errors import SsgError
-from ssg.parallel import for_each_chunk, quiet_worker
+from ssg.parallel import default_jobs, for_each_chunk, quiet_worker
 from ssg.wordpress.map import Summary, map_record, summarize
 from ssg.wordpress.read import (
     POST_LIKE, Registry, add_embedded, add_to_registry, find_source_files, kind_of, records_of,
@@ -147,13 +147,14 @@ def gather(files: list[Path], sources_dir: Path, report: ImportReport, progress:
             report.files_read += 1
             if progress:
                 progress("Reading", index + 1, len(files))
-            if not read.skipped:
+            why = read.skipped
+            if not why:
                 try:
                     keep_source(read.raw if read.raw is not None else source.read_bytes(), source, sources_dir)
                 except OSError as error:  # gone since a worker read it
-                    read = SourceRead(skipped=f"cannot be read: {error.strerror}")
-            if read.skipped:
-                report.skipped_files.append((source, read.skipped))
+                    why = f"cannot be read: {error.strerror}"
+            if why:
+                report.skipped_files.append((source, why))
                 continue
             for position, kind, value in read.entries:
                 if kind == POST_LIKE:
@@ -170,9 +171,8 @@ def gather(files: list[Path], sources_dir: Path, report: ImportReport, progress:
                     add_to_registry(registry, kind, value)
                     report.registry[kind] += 1
 
-    read_jobs = jobs if _total_size(files) >= PARALLEL_READ_FROM else 1
-    in_workers = read_jobs != 1 and len(files) > 1
-    read = functools.partial(_read_sources, local_files=registry.local_files, keep_raw=not in_workers)
+    read_jobs = min(jobs or default_jobs(), len(files)) if _total_size(files) >= PARALLEL_READ_FROM else 1
+    read = functools.partial(_read_sources, local_files=registry.local_files, keep_raw=read_jobs <= 1)
     for_each_chunk(read, files, take, read_jobs, min_per_worker=1)
     registry.labels = {"categories": term_labels(registry.categories), "tags": term_labels(registry.tags)}
     return registry, list(found.values())
