@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml.nodes import ScalarNode
 
 from ssg.errors import SsgError
 
@@ -34,8 +35,27 @@ class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
     yaml_implicit_resolvers = _without_timestamps(_BaseLoader.yaml_implicit_resolvers)
 
 
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
 class _Dumper(_BaseDumper):  # type: ignore[misc,valid-type]
     yaml_implicit_resolvers = _without_timestamps(_BaseDumper.yaml_implicit_resolvers)
+
+    # Front matter is mostly strings. PyYAML's generic dispatch for each value, and its implicit
+    # type patterns tried for each scalar, cost more than libyaml's writing: these shortcuts give
+    # the same nodes and tags (so the same bytes) for strings, and defer to PyYAML otherwise.
+    def represent_data(self, data: Any) -> Any:
+        if type(data) is str:
+            return ScalarNode(_STR_TAG, data, style=self.default_style)
+        return super().represent_data(data)
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        # Implicit types are found by a value's first character: with none to try, it is a string.
+        resolvers = self.yaml_implicit_resolvers
+        if kind is ScalarNode and not self.yaml_path_resolvers and None not in resolvers \
+                and (not implicit[0] or (value and value[0] not in resolvers)):
+            return self.DEFAULT_SCALAR_TAG
+        return super().resolve(kind, value, implicit)
 
 
 _FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*$")

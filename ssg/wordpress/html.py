@@ -10,7 +10,6 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass, field
-from itertools import islice
 
 import lxml.html
 from lxml import etree
@@ -45,7 +44,7 @@ _DROPPED_TAGS = {"script", "style", "noscript", "template", "svg", "form", "butt
 _DROPPED_CLASSES = {"comment-respond", "wp-block-post-comments-form", "screen-reader-shortcut"}
 _EMPHASIS = {"strong", "b", "em", "i"}
 _STRONG = {"strong", "b"}
-_STRONG_TAGS, _ITALIC_TAGS = tuple(sorted(_STRONG)), tuple(sorted(_EMPHASIS - _STRONG))
+_ITALIC = _EMPHASIS - _STRONG
 # The elements _clean_element can change (by tag or attribute); the others (most: p, a, li) are not visited.
 _CLEANED_TAGS = frozenset(_DROPPED_TAGS | _EMPHASIS | {"span", "select", "img", "ol", "ul"})
 _CLEANED_ATTRIBUTES = frozenset({"class", "style", "hidden"})
@@ -216,9 +215,7 @@ def _tidy_emphasis(element: lxml.html.HtmlElement) -> bool:
                 element.tail = content + (element.tail or "")
             remove_keeping_tail(element)
             return False
-    family = _STRONG_TAGS if element.tag in _STRONG else _ITALIC_TAGS
-    outer = next(element.iterancestors(*family), None)  # searched in C; usually there is none
-    if outer is not None and any(ancestor is outer for ancestor in islice(element.iterancestors(), 40)):
+    if _inside_same_emphasis(element):
         element.drop_tag()  # bold inside bold: html2text would close and reopen it
         return True
     if text[:1].isspace():
@@ -238,6 +235,18 @@ def _tidy_emphasis(element: lxml.html.HtmlElement) -> bool:
             element.text = trailing.rstrip()
         element.tail = " " + (element.tail or "")
     return True
+
+
+def _inside_same_emphasis(element: lxml.html.HtmlElement) -> bool:
+    # The nearest 40 ancestors; emphasis is mostly two or three levels down, where a loop of
+    # getparent() is quicker than a tag-matching iterancestors().
+    family = _STRONG if element.tag in _STRONG else _ITALIC
+    ancestor, depth = element.getparent(), 0
+    while ancestor is not None and depth < 40:
+        if ancestor.tag in family:
+            return True
+        ancestor, depth = ancestor.getparent(), depth + 1
+    return False
 
 
 def _hidden(element: lxml.html.HtmlElement) -> bool:

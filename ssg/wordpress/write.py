@@ -7,6 +7,7 @@ converts its posts, a file at a time, writing as results arrive.
 
 from __future__ import annotations
 
+import functools
 import gc
 import hashlib
 import json
@@ -28,7 +29,7 @@ from ssg import frontmatter, urls
 from ssg.config import Config
 from ssg.data import DATA_DIR, SITE_NAME, TERMS_NAME
 from ssg.errors import SsgError
-from ssg.parallel import quiet_worker
+from ssg.parallel import default_jobs, for_each_chunk, quiet_worker
 from ssg.wordpress.map import Summary, map_record, summarize
 from ssg.wordpress.read import (
     POST_LIKE, Registry, add_embedded, add_to_registry, find_source_files, kind_of, records_of,
@@ -43,6 +44,7 @@ SOURCES_DIR = "_sources"
 MANIFEST_NAME = "imported.json"
 MAX_NAME_LENGTH = 120  # bytes; leaves room for a suffix and ".md" under every file system's 255
 PARALLEL_FROM = 400  # records; below this, starting worker processes costs more than it saves
+PARALLEL_READ_FROM = 4_000_000  # bytes of JSON (some 600 posts); below this, one process reads them sooner
 _UNSAFE_NAME = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]')
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
 _TOP_FOLDERS = {"posts", "pages", "media", "static"}  # a custom post type must not land in these
@@ -85,7 +87,7 @@ def import_sources(config: Config, sources: list[Path], force: bool = False,
     report = ImportReport()
     content = config.content_dir
     files = find_source_files(sources)
-    registry, planned = gather(files, content / SOURCES_DIR, report, progress)
+    registry, planned = gather(files, content / SOURCES_DIR, report, progress, jobs)
     plan_files(planned, report)
     manifest_path = content / SOURCES_DIR / MANIFEST_NAME
     manifest = read_manifest(manifest_path)
@@ -97,11 +99,11 @@ def import_sources(config: Config, sources: list[Path], force: bool = False,
         return write_generated(content, relative, text, manifest.files, force, report, folders)
 
     done = 0
-    for results in convert_all(files, planned, registry, jobs):
-        for relative, text, kind, problems, unresolved, notes in results:
-            target, written = write(relative, text)
+    for items, results in convert_all(files, planned, registry, jobs):
+        for item, (text, problems, unresolved, notes) in zip(items, results):
+            target, written = write(item.target, text)
             if written:
-                report.written[kind if kind in ("post", "page") else "other"] += 1
+                report.written[item.summary.kind if item.summary.kind in ("post", "page") else "other"] += 1
             if problems:
                 report.salvaged.append((target, problems))
             if notes:
@@ -128,49 +130,102 @@ def import_sources(config: Config, sources: list[Path], force: bool = False,
 
 # --- first pass ---
 
-def gather(files: list[Path], sources_dir: Path, report: ImportReport,
-           progress: Progress | None) -> tuple[Registry, list[Planned]]:
-    """Read every file once: fill the registry, summarise each post record, keep the raw file."""
+def gather(files: list[Path], sources_dir: Path, report: ImportReport, progress: Progress | None,
+           jobs: int | None = None) -> tuple[Registry, list[Planned]]:
+    """Read every file once: fill the registry, summarise each post record, keep the raw file.
+
+    Big dumps are parsed and summarised in worker processes; what they find is filed here in the
+    files' order, so the registry and the plan do not depend on who read what.
+    """
     # Files kept by `--media download` replace their old URLs in every record, before anything reads them.
     registry = Registry(local_files=load_media_map(sources_dir.parent))
     found: dict[tuple[Any, ...], Planned] = {}
-    for index, source in enumerate(files):
-        report.files_read += 1
-        if progress:
-            progress("Reading", index + 1, len(files))
-        try:
-            raw = source.read_bytes()
-            salvaged = parse_json(raw)
-        except NotJson as error:
-            report.skipped_files.append((source, str(error)))
-            continue
-        except OSError as error:
-            report.skipped_files.append((source, f"cannot be read: {error.strerror}"))
-            continue
-        records = [localize_record(record, registry.local_files) for record in records_of(salvaged.data)]
-        kinds = [kind_of(record) for record in records]
-        if not any(kind not in _NOT_IMPORTED for kind in kinds):
-            errors = [record.get("code") for record, kind in zip(records, kinds) if kind == "error"]
-            why = (f"a WordPress error response ({errors[0]})" if errors else
-                   "it holds no posts, pages, terms, users, media or comments")
-            report.skipped_files.append((source, why))
-            continue
-        keep_source(raw, source, sources_dir)
-        for position, (record, kind) in enumerate(zip(records, kinds)):
-            if kind == POST_LIKE:
-                add_embedded(registry, record)
-                summary = summarize(record)
-                planned = Planned(summary, index, position)
-                key = (summary.kind, summary.id) if summary.id is not None else (summary.kind, summary.url, index, position)
-                if key in found:
-                    report.duplicates += 1
-                    planned = max(found[key], planned, key=_completeness)
-                found[key] = planned
-            elif kind != "other":
-                add_to_registry(registry, kind, record)
-                report.registry[kind] += 1
+
+    def take(reads: list[SourceRead]) -> None:
+        for read in reads:
+            index, source = report.files_read, files[report.files_read]
+            report.files_read += 1
+            if progress:
+                progress("Reading", index + 1, len(files))
+            why = read.skipped
+            if not why:
+                try:
+                    keep_source(read.raw if read.raw is not None else source.read_bytes(), source, sources_dir)
+                except OSError as error:  # gone since a worker read it
+                    why = f"cannot be read: {error.strerror}"
+            if why:
+                report.skipped_files.append((source, why))
+                continue
+            for position, kind, value in read.entries:
+                if kind == POST_LIKE:
+                    summary, embedded = value
+                    if embedded is not None:
+                        add_embedded(registry, embedded)
+                    planned = Planned(summary, index, position)
+                    key = (summary.kind, summary.id) if summary.id is not None else (summary.kind, summary.url, index, position)
+                    if key in found:
+                        report.duplicates += 1
+                        planned = max(found[key], planned, key=_completeness)
+                    found[key] = planned
+                else:
+                    add_to_registry(registry, kind, value)
+                    report.registry[kind] += 1
+
+    read_jobs = min(jobs or default_jobs(), len(files)) if _total_size(files) >= PARALLEL_READ_FROM else 1
+    read = functools.partial(_read_sources, local_files=registry.local_files, keep_raw=read_jobs <= 1)
+    for_each_chunk(read, files, take, read_jobs, min_per_worker=1)
     registry.labels = {"categories": term_labels(registry.categories), "tags": term_labels(registry.tags)}
     return registry, list(found.values())
+
+
+@dataclass(slots=True)
+class SourceRead:
+    """What the first pass finds in one file: why it is skipped, or its records in the file's order."""
+
+    skipped: str = ""
+    raw: bytes | None = None  # the file's bytes, when read in this process (a worker sends no copy back)
+    # (position, kind, value): for a post, its Summary and what add_embedded reads; else the record itself
+    entries: list[tuple[int, str, Any]] = field(default_factory=list)
+
+
+def _read_sources(files: list[Path], local_files: dict[tuple[str, str], str], keep_raw: bool) -> list[SourceRead]:
+    return [read_source(source, local_files, keep_raw) for source in files]
+
+
+def read_source(source: Path, local_files: dict[tuple[str, str], str], keep_raw: bool = True) -> SourceRead:
+    """Parse one file and summarise its records; needs nothing from other files, so it runs anywhere."""
+    try:
+        raw = source.read_bytes()
+        salvaged = parse_json(raw)
+    except NotJson as error:
+        return SourceRead(skipped=str(error))
+    except OSError as error:
+        return SourceRead(skipped=f"cannot be read: {error.strerror}")
+    records = [localize_record(record, local_files) for record in records_of(salvaged.data)]
+    kinds = [kind_of(record) for record in records]
+    if not any(kind not in _NOT_IMPORTED for kind in kinds):
+        errors = [record.get("code") for record, kind in zip(records, kinds) if kind == "error"]
+        return SourceRead(skipped=f"a WordPress error response ({errors[0]})" if errors else
+                          "it holds no posts, pages, terms, users, media or comments")
+    entries: list[tuple[int, str, Any]] = []
+    for position, (record, kind) in enumerate(zip(records, kinds)):
+        if kind == POST_LIKE:
+            embedded = record.get("_embedded")
+            stub = {"id": record.get("id"), "_embedded": embedded} if isinstance(embedded, dict) else None
+            entries.append((position, kind, (summarize(record), stub)))
+        elif kind != "other":
+            entries.append((position, kind, record))
+    return SourceRead(raw=raw if keep_raw else None, entries=entries)
+
+
+def _total_size(files: list[Path]) -> int:
+    total = 0
+    for source in files:
+        try:
+            total += source.stat().st_size
+        except OSError:
+            pass
+    return total
 
 
 def _completeness(planned: Planned) -> tuple[Any, ...]:
@@ -273,30 +328,34 @@ def _start_worker(registry: Registry) -> None:
     _REGISTRY = registry
 
 
-def convert_file(path: Path, items: list[tuple[int, Summary, PurePosixPath]],
-                 registry: Registry | None = None) -> list[tuple[PurePosixPath, str, str, list[str], list[str], list[str]]]:
-    """Convert the chosen records of one file: (target, Markdown, kind, problems, unresolved IDs, notes)."""
+def convert_file(path: Path, items: list[tuple[int, Summary]],
+                 registry: Registry | None = None) -> list[tuple[str, list[str], list[str], list[str]]]:
+    """Convert the chosen records of one file: (Markdown, problems, unresolved IDs, notes) for each."""
     registry = registry or _REGISTRY
     assert registry is not None
     salvaged = parse_json(path.read_bytes())
     records = [localize_record(record, registry.local_files) for record in records_of(salvaged.data)]
     results = []
-    for position, summary, target in items:
+    for position, summary in items:
         document = map_record(records[position], summary, salvaged.problems, registry)
-        results.append((target, frontmatter.dump(document.meta, document.body), summary.kind,
-                        document.problems, document.unresolved, document.notes))
+        results.append((frontmatter.dump(document.meta, document.body), document.problems, document.unresolved,
+                        document.notes))
     return results
 
 
 def convert_all(files: list[Path], planned: list[Planned], registry: Registry, jobs: int | None):
-    """Yield each file's converted records; with many records, in worker processes."""
-    work: dict[int, list[tuple[int, Summary, PurePosixPath]]] = {}
+    """Yield each file's planned records with their conversions; with many records, in worker processes.
+
+    Workers get only what map_record needs (position and summary) and send back only what they
+    made: where each record goes is known here already.
+    """
+    work: dict[int, list[Planned]] = {}
     for item in sorted(planned, key=lambda item: (item.file_index, item.position)):
-        work.setdefault(item.file_index, []).append((item.position, item.summary, item.target))
+        work.setdefault(item.file_index, []).append(item)
     jobs = jobs if jobs is not None else (os.cpu_count() or 1)
     if jobs <= 1 or len(planned) < PARALLEL_FROM:
         for index, items in work.items():
-            yield convert_file(files[index], items, registry)
+            yield items, convert_file(files[index], [(item.position, item.summary) for item in items], registry)
         return
     # Forked workers share the first pass's memory copy-on-write; frozen, the garbage collector in
     # a worker does not walk (and so copy) it. Where fork is missing, workers are spawned.
@@ -308,11 +367,13 @@ def convert_all(files: list[Path], planned: list[Planned], registry: Registry, j
                                  initargs=(registry,)) as pool:
             pending = []
             for index, items in work.items():  # a bounded window of files in flight keeps memory flat
-                pending.append(pool.submit(convert_file, files[index], items))
+                chosen = [(item.position, item.summary) for item in items]
+                pending.append((items, pool.submit(convert_file, files[index], chosen)))
                 if len(pending) >= jobs * 4:
-                    yield pending.pop(0).result()
-            for future in pending:
-                yield future.result()
+                    items, future = pending.pop(0)
+                    yield items, future.result()
+            for items, future in pending:
+                yield items, future.result()
     finally:
         gc.unfreeze()
 
