@@ -41,10 +41,10 @@ def map_chunks(function: Callable[[Sequence[Any]], list[Any]], items: Sequence[A
 
 def for_each_chunk(function: Callable[[Sequence[Any]], list[Any]], items: Sequence[Any],
                    consume: Callable[[list[Any]], None], jobs: int | None = None,
-                   min_per_worker: int = MIN_PER_WORKER) -> None:
+                   min_per_worker: int | None = None) -> None:
     """consume(function(part)) for consecutive parts of `items`, in order, as the workers finish them:
     the results of the whole list are never held at once."""
-    jobs = min(jobs or default_jobs(), len(items) // min_per_worker)
+    jobs = min(jobs or default_jobs(), len(items) // (min_per_worker or MIN_PER_WORKER))
     size = max(1, min(CHUNK_LIMIT, -(-len(items) // (max(jobs, 1) * CHUNKS_PER_WORKER))))
     ranges = [(start, min(start + size, len(items))) for start in range(0, len(items), size)]
     if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
