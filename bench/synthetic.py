@@ -154,7 +154,7 @@ def write_hugo(posts: list[SyntheticPost], root: Path) -> Path:
         [[cascade]]
           outputs = ["HTML"]
           [cascade._target]
-            path = "/{days,months,years}/**"
+            path = "/{{days,months,years}}/**"
         """))
     for name, text in _HUGO_LAYOUTS.items():
         path = root / "layouts" / name
