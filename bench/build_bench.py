@@ -68,6 +68,8 @@ def cold_build(tool: str, site: Path, out: Path) -> Run:
     shutil.rmtree(site / ".ssg-cache", ignore_errors=True)
     shutil.rmtree(site / "resources", ignore_errors=True)  # Hugo's cache
     shutil.rmtree(site / "__pycache__", ignore_errors=True)
+    # The disk's work for those deletions (and for the last tool's files) is done before the clock starts.
+    os.sync()
     return rebuild(tool, site, out)
 
 
