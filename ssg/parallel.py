@@ -53,6 +53,7 @@ def for_each_chunk(function: Callable[[Sequence[Any]], list[Any]], items: Sequen
         return
     global _work
     _work = (function, items)
+    frozen_by_caller = gc.get_freeze_count() > 0  # a build that froze what it loaded thaws it itself
     gc.freeze()  # objects the workers inherit stay shared: the collector does not touch their pages
     try:
         with multiprocessing.get_context("fork").Pool(jobs, initializer=quiet_worker) as pool:
@@ -60,7 +61,8 @@ def for_each_chunk(function: Callable[[Sequence[Any]], list[Any]], items: Sequen
                 consume(results)
     finally:
         _work = None
-        gc.unfreeze()
+        if not frozen_by_caller:
+            gc.unfreeze()
 
 
 def quiet_worker() -> None:
