@@ -85,18 +85,25 @@ def find_content_files(content_dir: Path) -> list[Path]:
     found = []
     for folder, subfolders, files in os.walk(content_dir):
         # Skipped folders are not walked at all: an imported site keeps thousands of files in _sources and media.
-        subfolders[:] = [name for name in subfolders if not name.startswith(("_", "."))
-                         and not (name == MEDIA_DIR and folder == str(content_dir))]
-        found += [Path(folder, name) for name in files if name.endswith(".md") and not name.startswith((".", "#"))]
+        top = folder == str(content_dir)
+        subfolders[:] = [name for name in subfolders if not _is_skipped_folder(name, top)]
+        found += [Path(folder, name) for name in files if name.endswith(".md") and not _is_skipped_file(name)]
     return sorted(path for path in found if path.is_file())
 
 
 def is_content_file(content_dir: Path, path: Path) -> bool:
     """Whether a .md file under content/ is a post or page (and not media, data or an editor's file)."""
     relative = path.relative_to(content_dir).parts
-    if any(part.startswith(("_", ".")) for part in relative[:-1]) or relative[0] == MEDIA_DIR:
-        return False
-    return not path.name.startswith((".", "#"))
+    return not (any(_is_skipped_folder(part, index == 0) for index, part in enumerate(relative[:-1]))
+                or _is_skipped_file(path.name))
+
+
+def _is_skipped_folder(name: str, top: bool) -> bool:
+    return name.startswith(("_", ".")) or (top and name == MEDIA_DIR)
+
+
+def _is_skipped_file(name: str) -> bool:
+    return name.startswith((".", "#"))
 
 
 def load_posts(config: Config, include_drafts: bool = False, cache: Cache | None = None,
