@@ -162,13 +162,13 @@ def _writer(folder: Path) -> Callable[[Sequence[Made]], list]:
             if made.source is not None:
                 shutil.copyfile(made.source, target)
             else:
-                _write_file(target, made.bytes())
+                write_file(target, made.bytes())
         return [None] * len(files)
     return write
 
 
-# A first build makes tens of thousands of files and folders: these make each with the fewest
-# system calls (os.makedirs and open() look at the disk twice more per file).
+# A first build (or import) makes tens of thousands of files and folders: these make each with
+# the fewest system calls (os.makedirs and open() look at the disk twice more per file).
 def _make_folder(path: str) -> None:
     try:
         os.mkdir(path)
@@ -179,8 +179,10 @@ def _make_folder(path: str) -> None:
             raise
 
 
-def _write_file(path: str, content: bytes) -> None:
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o666)
+def write_file(path: str, content: bytes, exclusive: bool = False) -> None:
+    """Write a whole file; `exclusive`: only a new one (FileExistsError if anything, a link too, is there)."""
+    flags = os.O_WRONLY | os.O_CREAT | (os.O_EXCL if exclusive else os.O_TRUNC) | getattr(os, "O_BINARY", 0)
+    descriptor = os.open(path, flags, 0o666)
     try:
         view = memoryview(content)
         while view:

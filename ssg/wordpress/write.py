@@ -29,6 +29,7 @@ from ssg import frontmatter, urls
 from ssg.config import Config
 from ssg.data import DATA_DIR, SITE_NAME, TERMS_NAME
 from ssg.errors import SsgError
+from ssg.output import write_file
 from ssg.parallel import default_jobs, for_each_chunk, quiet_worker
 from ssg.wordpress.map import Summary, map_record, summarize
 from ssg.wordpress.read import (
@@ -384,10 +385,17 @@ def write_generated(content: Path, relative: PurePosixPath, text: str, manifest:
                     force: bool, report: ImportReport, folders: dict[Path, bool]) -> tuple[Path, bool]:
     """Write one generated file unless it is unchanged, or a person edited it since (and not --force)."""
     target = content.joinpath(*relative.parts)
-    if not inside_content(target, content, folders):
-        raise AssertionError(f"refusing to write outside content/: {target}")  # safe_file_name prevents it
     key = relative.as_posix()
     data = text.encode("utf-8")
+    if folder_inside_content(target.parent, content, folders):
+        try:  # the usual case, a new file, in one system call: an exclusive create refuses a link too
+            write_file(str(target), data, exclusive=True)
+            manifest[key] = _digest(data)
+            return target, True
+        except FileExistsError:
+            pass
+    if not inside_content(target, content, folders):
+        raise AssertionError(f"refusing to write outside content/: {target}")  # safe_file_name prevents it
     if target.exists():
         current = target.read_bytes()
         if current == data:
@@ -410,7 +418,11 @@ def inside_content(target: Path, content: Path, folders: dict[Path, bool]) -> bo
     """
     if target.is_symlink():
         return target.resolve().is_relative_to(content.resolve())
-    folder = target.parent
+    return folder_inside_content(target.parent, content, folders)
+
+
+def folder_inside_content(folder: Path, content: Path, folders: dict[Path, bool]) -> bool:
+    """True when the folder, symbolic links followed, lies in content/; made if missing."""
     if folder not in folders:
         folders[folder] = folder.resolve().is_relative_to(content.resolve())
         if folders[folder]:
