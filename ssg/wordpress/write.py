@@ -13,7 +13,6 @@ import hashlib
 import json
 import logging
 import multiprocessing
-import os
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -353,7 +352,7 @@ def convert_all(files: list[Path], planned: list[Planned], registry: Registry, j
     work: dict[int, list[Planned]] = {}
     for item in sorted(planned, key=lambda item: (item.file_index, item.position)):
         work.setdefault(item.file_index, []).append(item)
-    jobs = jobs if jobs is not None else (os.cpu_count() or 1)
+    jobs = jobs if jobs is not None else default_jobs()
     if jobs <= 1 or len(planned) < PARALLEL_FROM:
         for index, items in work.items():
             yield items, convert_file(files[index], [(item.position, item.summary) for item in items], registry)
